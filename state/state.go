@@ -1,0 +1,41 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned by Get when the key does not exist or expired.
+var ErrNotFound = errors.New("state: key not found")
+
+// Store is the state that pipeline replicas share: dedup fingerprints,
+// counters with a time to live, leases and collector cursors. Redis backs it
+// in distributed mode, a local file in embedded mode; both pass the contract
+// suite in state/statetest. Keys are opaque strings; implementations may
+// prefix them. A ttl of 0 means no expiry. All methods are safe for
+// concurrent use; after Close they return an error.
+type Store interface {
+	// Get returns the value of key, or ErrNotFound.
+	Get(ctx context.Context, key string) ([]byte, error)
+	// Set stores value under key, replacing any value and its ttl.
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	// SetNX stores value under key only if key is absent (or expired) and
+	// reports whether it did. It is the primitive behind dedup fingerprints.
+	SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
+	// Delete removes key; deleting a missing key is not an error.
+	Delete(ctx context.Context, key string) error
+	// IncrBy adds delta to the integer counter at key and returns the new
+	// value. A counter that did not exist starts at 0 and gets ttl; an
+	// existing counter keeps its expiry.
+	IncrBy(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error)
+	// AcquireLease takes the lease key for owner, or extends it when owner
+	// already holds it, for ttl (> 0). It reports false when another owner
+	// holds an unexpired lease.
+	AcquireLease(ctx context.Context, key, owner string, ttl time.Duration) (bool, error)
+	// ReleaseLease gives up the lease if owner holds it; otherwise it does
+	// nothing.
+	ReleaseLease(ctx context.Context, key, owner string) error
+	// Close releases the store's resources.
+	Close() error
+}
