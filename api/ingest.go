@@ -1,0 +1,110 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/yuqing-dev/yuqing/bus"
+	"github.com/yuqing-dev/yuqing/ingest"
+)
+
+// IngestResponse reports what happened to every record of a request.
+type IngestResponse struct {
+	Accepted int             `json:"accepted"`
+	Rejected int             `json:"rejected"`
+	IDs      []string        `json:"ids"`
+	Rejects  []ingest.Reject `json:"rejects"`
+}
+
+type parseFunc func(body []byte, now time.Time, lim ingest.Limits) ingest.Batch
+
+// ingest handles a batch of records: parse per record, produce the good
+// ones to the raw topic, and answer 202 only once they are durable.
+func (s *Server) ingest(endpoint string, parse parseFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, ok := s.readBody(w, r)
+		if !ok {
+			return
+		}
+		b := parse(body, s.opts.Now().UTC(), s.opts.Limits)
+		resp := IngestResponse{Accepted: len(b.Posts), Rejected: len(b.Rejects),
+			IDs: make([]string, 0, len(b.Posts)), Rejects: b.Rejects}
+		if resp.Rejects == nil {
+			resp.Rejects = []ingest.Reject{}
+		}
+		for _, rej := range b.Rejects {
+			s.metrics.rejected.WithLabelValues(endpoint, rej.Code).Inc()
+		}
+		if len(b.Posts) == 0 {
+			writeJSON(w, http.StatusBadRequest, struct {
+				Error errorBody `json:"error"`
+				IngestResponse
+			}{errorBody{CodeNoValidRecords, fmt.Sprintf("none of the %d records was accepted", len(b.Rejects))}, resp})
+			return
+		}
+		msgs := make([]bus.Message, len(b.Posts))
+		for i, p := range b.Posts {
+			v, err := json.Marshal(p)
+			if err != nil {
+				writeError(w, http.StatusInternalServerError, CodeInternal, fmt.Sprintf("encoding record %s: %v", p.ID, err))
+				return
+			}
+			msgs[i] = bus.Message{Topic: s.opts.RawTopic, Key: []byte(p.ID), Value: v, Time: p.IngestedAt}
+			resp.IDs = append(resp.IDs, p.ID)
+		}
+		if err := s.opts.Producer.Produce(r.Context(), msgs...); err != nil {
+			s.log.WarnContext(r.Context(), "producing to raw topic", "records", len(msgs), "err", err)
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusServiceUnavailable, CodeUnavailable,
+				fmt.Sprintf("the records could not be stored, none was accepted; retry: %v", err))
+			return
+		}
+		s.metrics.accepted.WithLabelValues(endpoint).Add(float64(len(msgs)))
+		writeJSON(w, http.StatusAccepted, resp)
+	}
+}
+
+// readBody reads a bounded body, decoding GBK/GB18030 when the
+// Content-Type declares it. It writes the error answer itself.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		writeError(w, http.StatusRequestEntityTooLarge, CodeBodyTooLarge,
+			"request body is larger than "+strconv.FormatInt(tooLarge.Limit, 10)+" bytes; split it into smaller batches")
+		return nil, false
+	case err != nil:
+		writeError(w, http.StatusBadRequest, CodeBadRequest, "reading request body: "+err.Error())
+		return nil, false
+	case len(strings.TrimSpace(string(body))) == 0:
+		writeError(w, http.StatusBadRequest, CodeEmptyBody, "request body is empty; send a JSON array or NDJSON")
+		return nil, false
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		_, params, err := mime.ParseMediaType(ct)
+		if err == nil {
+			switch cs := strings.ToLower(params["charset"]); cs {
+			case "", "utf-8", "utf8":
+			case "gbk", "gb2312", "gb18030":
+				if body, err = simplifiedchinese.GB18030.NewDecoder().Bytes(body); err != nil {
+					writeError(w, http.StatusBadRequest, CodeBadCharset, "body is not valid "+cs+": "+err.Error())
+					return nil, false
+				}
+			default:
+				writeError(w, http.StatusUnsupportedMediaType, CodeBadCharset, "charset "+cs+" is not supported; use utf-8 or gbk")
+				return nil, false
+			}
+		}
+	}
+	return body, true
+}

@@ -1,0 +1,129 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/yuqing-dev/yuqing/analysis"
+	"github.com/yuqing-dev/yuqing/bus"
+	"github.com/yuqing-dev/yuqing/index"
+	"github.com/yuqing-dev/yuqing/ingest"
+)
+
+// Searcher answers searches and document lookups.
+type Searcher interface {
+	Search(ctx context.Context, req index.Request) (index.Result, error)
+	Get(ctx context.Context, id string) (analysis.Doc, error)
+}
+
+// Options are the Server's dependencies.
+type Options struct {
+	// Producer receives accepted records on RawTopic.
+	Producer bus.Producer
+	RawTopic string
+	Search   Searcher
+	Limits   ingest.Limits
+	// MaxBodyBytes bounds request bodies.
+	MaxBodyBytes int64
+	// Ready reports nil when the server can do its work (dictionary
+	// loaded, index open, stages running).
+	Ready func() error
+	// Registerer receives the API metrics; Gatherer serves /metrics. Either
+	// may be nil.
+	Registerer prometheus.Registerer
+	Gatherer   prometheus.Gatherer
+	Logger     *slog.Logger
+	// Now is the clock (receipt times); default time.Now.
+	Now func() time.Time
+}
+
+// Server is the HTTP API. It implements http.Handler.
+type Server struct {
+	opts    Options
+	mux     *http.ServeMux
+	metrics *metrics
+	log     *slog.Logger
+}
+
+// New builds the API server.
+func New(opts Options) *Server {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Ready == nil {
+		opts.Ready = func() error { return nil }
+	}
+	s := &Server{opts: opts, mux: http.NewServeMux(), metrics: newMetrics(opts.Registerer), log: opts.Logger}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.handle("POST /api/v1/ingest/posts", s.ingest("posts", ingest.ParsePosts))
+	s.handle("POST /api/v1/ingest/sms", s.ingest("sms", ingest.ParseSMS))
+	s.handle("GET /api/v1/search", s.search)
+	s.handle("GET /api/v1/docs/{id}", s.getDoc)
+	s.handle("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.handle("GET /readyz", s.readyz)
+	if s.opts.Gatherer != nil {
+		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path))
+	})
+}
+
+// handle registers h under pattern with latency metrics and panic recovery.
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.ErrorContext(r.Context(), "handler panic", "route", pattern, "panic", p)
+				writeError(sw, http.StatusInternalServerError, CodeInternal, "internal error")
+			}
+			s.metrics.requests.WithLabelValues(pattern, strconv.Itoa(sw.status/100)+"xx").Observe(time.Since(start).Seconds())
+		}()
+		h(sw, r)
+	}))
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
+	if err := s.opts.Ready(); err != nil {
+		writeError(w, http.StatusServiceUnavailable, CodeNotReady, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

@@ -1,0 +1,283 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/yuqing-dev/yuqing/analysis"
+	"github.com/yuqing-dev/yuqing/api"
+	"github.com/yuqing-dev/yuqing/bus"
+	"github.com/yuqing-dev/yuqing/configs"
+	"github.com/yuqing-dev/yuqing/index"
+	"github.com/yuqing-dev/yuqing/state"
+)
+
+// Options are what the caller may inject besides the config.
+type Options struct {
+	Logger *slog.Logger
+	// Listener, when set, is used instead of listening on cfg.HTTP.Listen
+	// (tests pass one on port 0).
+	Listener net.Listener
+}
+
+// App is one yuqing server process.
+type App struct {
+	cfg  configs.Config
+	opts Options
+	log  *slog.Logger
+	reg  *prometheus.Registry
+
+	ready    atomic.Bool
+	notReady atomic.Value // string: why not ready
+	addr     chan string
+
+	// set during Run
+	bus      bus.Bus
+	state    state.Store
+	index    *index.Index
+	cleanups []func() error
+}
+
+// New validates cfg and builds an App; nothing is opened until Run.
+func New(cfg configs.Config, opts Options) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid config: %w", err)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a := &App{cfg: cfg, opts: opts, log: opts.Logger, reg: reg, addr: make(chan string, 1)}
+	a.notReady.Store("starting")
+	return a, nil
+}
+
+// Addr returns the HTTP address once the server listens.
+func (a *App) Addr(ctx context.Context) (string, error) {
+	select {
+	case s := <-a.addr:
+		a.addr <- s
+		return s, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// Run opens everything, serves until ctx is cancelled, then shuts down
+// gracefully: the HTTP server stops taking requests and finishes those in
+// flight, the stages finish and commit the batches in hand, and everything
+// is closed in reverse order. It returns the first error that stopped it.
+func (a *App) Run(ctx context.Context) (err error) {
+	defer func() { err = errors.Join(err, a.cleanup()) }()
+	if err := os.MkdirAll(a.cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("creating data dir: %w", err)
+	}
+	if err := a.openStateAndBus(ctx); err != nil {
+		return err
+	}
+	srv, ln, err := a.serveHTTP()
+	if err != nil {
+		return err
+	}
+	httpErr := make(chan error, 1)
+	go func() { httpErr <- srv.Serve(ln) }()
+	a.log.Info("listening", "addr", ln.Addr().String(), "data", a.cfg.DataDir,
+		"bus", a.cfg.Bus.Type, "state", a.cfg.State.Type)
+
+	stageCtx, stopStages := context.WithCancel(context.WithoutCancel(ctx))
+	var stages sync.WaitGroup
+	startErr := make(chan error, 1)
+	go func() { startErr <- a.startStages(ctx, stageCtx, &stages) }()
+
+	started := false
+	select {
+	case <-ctx.Done():
+	case err = <-startErr:
+		started = true
+		if err == nil {
+			a.setReady()
+			select {
+			case <-ctx.Done():
+			case err = <-httpErr:
+			}
+		}
+	case err = <-httpErr:
+	}
+	if !started {
+		// startStages appends cleanups: let it finish before cleaning up.
+		err = errors.Join(err, <-startErr)
+	}
+	a.ready.Store(false)
+	a.notReady.Store("shutting down")
+	a.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.HTTP.ShutdownTimeout)
+	defer cancel()
+	if serr := srv.Shutdown(sctx); serr != nil {
+		err = errors.Join(err, fmt.Errorf("shutting down http: %w", serr))
+	}
+	stopStages()
+	stages.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func (a *App) setReady() {
+	a.ready.Store(true)
+	a.log.Info("ready")
+}
+
+func (a *App) readyErr() error {
+	if a.ready.Load() {
+		return nil
+	}
+	return errors.New(a.notReady.Load().(string))
+}
+
+func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
+	ln := a.opts.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", a.cfg.HTTP.Listen); err != nil {
+			return nil, nil, fmt.Errorf("listening on %s: %w", a.cfg.HTTP.Listen, err)
+		}
+	}
+	a.addr <- ln.Addr().String()
+	handler := api.New(api.Options{
+		Producer:     a.bus,
+		RawTopic:     a.cfg.Bus.Topics.Raw,
+		Search:       lazySearcher{a},
+		Limits:       a.cfg.Ingest.Limits(),
+		MaxBodyBytes: a.cfg.HTTP.MaxBodyBytes,
+		Ready:        a.readyErr,
+		Registerer:   a.reg,
+		Gatherer:     a.reg,
+		Logger:       a.log,
+	})
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	return srv, ln, nil
+}
+
+// startStages loads the dictionary, opens the index and starts the
+// analysis and index stages on stageCtx.
+func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) error {
+	a.notReady.Store("loading dictionary")
+	seg, err := analysis.Default()
+	if err != nil {
+		return err
+	}
+	a.notReady.Store("opening index")
+	ix, err := index.Open(filepath.Join(a.cfg.DataDir, "index"), a.log)
+	if err != nil {
+		return err
+	}
+	a.index = ix
+	a.cleanups = append(a.cleanups, ix.Close)
+
+	a.notReady.Store("joining consumer groups")
+	poison := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "yuqing_stage_poison_records_total",
+		Help: "Records a stage could not decode and skipped.",
+	}, []string{"stage"})
+	a.reg.MustRegister(poison)
+	sm := newStageMetrics(a.reg)
+	t := a.cfg.Bus.Topics
+	specs := []struct {
+		name, topic string
+		h           handler
+	}{
+		{"analyze", t.Raw, analyzeHandler(analysis.NewAnalyzer(seg), a.bus, t.Docs, poison.WithLabelValues("analyze"), a.log)},
+		{"index", t.Docs, indexHandler(ix, poison.WithLabelValues("index"), a.log)},
+	}
+	for _, sp := range specs {
+		c, err := a.bus.Consumer(ctx, a.group(sp.name), sp.topic)
+		if err != nil {
+			return fmt.Errorf("joining %s stage group: %w", sp.name, err)
+		}
+		a.cleanups = append(a.cleanups, c.Close)
+		a.registerLag(sp.name, c)
+		st := &stage{name: sp.name, consumer: c, handle: sp.h, batchSize: a.cfg.Pipeline.BatchSize,
+			batchWait: a.cfg.Pipeline.BatchWait, metrics: sm, log: a.log}
+		wg.Go(func() { st.run(stageCtx) })
+	}
+	if tr, ok := a.bus.(interface{ Trim(context.Context) error }); ok {
+		wg.Go(func() { a.trimLoop(stageCtx, tr.Trim) })
+	}
+	return nil
+}
+
+func (a *App) group(stage string) string {
+	if a.cfg.Bus.Type == configs.BusKafka {
+		return a.cfg.Bus.Kafka.GroupPrefix + "-" + stage
+	}
+	return stage
+}
+
+func (a *App) registerLag(stage string, c bus.Consumer) {
+	a.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name:        "yuqing_stage_lag_records",
+		Help:        "Records on the stage's input topic not yet committed by it (-1 unknown).",
+		ConstLabels: prometheus.Labels{"stage": stage},
+	}, func() float64 { return float64(c.Lag()) }))
+}
+
+// trimLoop drops embedded log segments every stage has consumed.
+func (a *App) trimLoop(ctx context.Context, trim func(context.Context) error) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := trim(ctx); err != nil {
+				a.log.WarnContext(ctx, "trimming bus log", "err", err)
+			}
+		}
+	}
+}
+
+// cleanup closes what Run opened, in reverse order.
+func (a *App) cleanup() error {
+	var errs []error
+	for i := len(a.cleanups) - 1; i >= 0; i-- {
+		if err := a.cleanups[i](); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	a.cleanups = nil
+	return errors.Join(errs...)
+}
+
+// lazySearcher answers 503-worthy errors until the index is open.
+type lazySearcher struct{ a *App }
+
+var errIndexNotOpen = errors.New("index is not open yet")
+
+func (l lazySearcher) Search(ctx context.Context, req index.Request) (index.Result, error) {
+	if !l.a.ready.Load() {
+		return index.Result{}, errIndexNotOpen
+	}
+	return l.a.index.Search(ctx, req)
+}
+
+func (l lazySearcher) Get(ctx context.Context, id string) (analysis.Doc, error) {
+	if !l.a.ready.Load() {
+		return analysis.Doc{}, errIndexNotOpen
+	}
+	return l.a.index.Get(ctx, id)
+}

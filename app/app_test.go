@@ -1,0 +1,289 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/yuqing-dev/yuqing/configs"
+)
+
+// testServer runs an App on a free loopback port until the test ends.
+type testServer struct {
+	t    *testing.T
+	base string
+	stop func() error
+}
+
+func startApp(t *testing.T, cfg configs.Config) *testServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(cfg, Options{Listener: ln})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	var stopped bool
+	var runErr error
+	stop := func() error {
+		if !stopped {
+			stopped = true
+			cancel()
+			runErr = <-done
+		}
+		return runErr
+	}
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("app.Run: %v", err)
+		}
+	})
+	s := &testServer{t: t, base: "http://" + ln.Addr().String(), stop: stop}
+	s.waitReady()
+	return s
+}
+
+func embeddedConfig(t *testing.T) configs.Config {
+	cfg := configs.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Pipeline.BatchWait = 5 * time.Millisecond
+	return cfg
+}
+
+func (s *testServer) waitReady() {
+	s.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(s.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.t.Fatal("server not ready within 60s")
+}
+
+// do sends a request and decodes the JSON answer into a map.
+func (s *testServer) do(method, path, contentType string, body []byte) (int, map[string]any) {
+	s.t.Helper()
+	req, _ := http.NewRequest(method, s.base+path, bytes.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		s.t.Fatalf("%s %s answered %d with non-JSON %q", method, path, resp.StatusCode, data)
+	}
+	return resp.StatusCode, m
+}
+
+// waitSearch polls a search until it has want hits.
+func (s *testServer) waitSearch(q string, want int) map[string]any {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, m := s.do("GET", "/api/v1/search?q="+urlQuery(q), "", nil)
+		if int(m["total"].(float64)) == want {
+			return m
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("search %q: total %v, want %d", q, m["total"], want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func urlQuery(q string) string {
+	r := strings.NewReplacer(" ", "+", `"`, "%22", "#", "%23", "&", "%26")
+	return r.Replace(q)
+}
+
+const mixedBatch = `{"id":"p1","source":"weibo","text":"杭州市西湖区一小区发生火灾，消防已到场。","published_at":"2026-11-20T08:00:00+08:00"}
+{"id":"p2","source":"weibo","text":""}
+{"id":"p3","source":"weibo","text":"滨江区突发爆炸","published_at":"yesterday"}
+not json at all
+{"source":"forum:tieba","url":"https://tieba.example/p/1","text":"网传某商场火灾，官方已辟谣。","extra":1}
+{"source":"forum:tieba","url":"https://tieba.example/p/2","text":"网传某商场火灾，官方已辟谣。"}
+`
+
+func TestEmbeddedIngestSearchAndReport(t *testing.T) {
+	s := startApp(t, embeddedConfig(t))
+	status, m := s.do("POST", "/api/v1/ingest/posts", "application/x-ndjson", []byte(mixedBatch))
+	if status != http.StatusAccepted {
+		t.Fatalf("status %d: %v", status, m)
+	}
+	if m["accepted"].(float64) != 2 || m["rejected"].(float64) != 4 {
+		t.Fatalf("report %v", m)
+	}
+	codes := map[float64]string{}
+	for _, r := range m["rejects"].([]any) {
+		r := r.(map[string]any)
+		codes[r["line"].(float64)] = r["code"].(string)
+	}
+	want := map[float64]string{2: "missing_text", 3: "bad_time", 4: "bad_json", 5: "unknown_field"}
+	if fmt.Sprint(codes) != fmt.Sprint(want) {
+		t.Errorf("reject codes by line = %v, want %v", codes, want)
+	}
+	ids := m["ids"].([]any)
+	if ids[0] != "p1" || !strings.HasPrefix(ids[1].(string), "u") {
+		t.Errorf("ids %v", ids)
+	}
+
+	res := s.waitSearch("火灾", 2)
+	var marked bool
+	for _, h := range res["hits"].([]any) {
+		frags := fmt.Sprint(h.(map[string]any)["fragments"])
+		marked = marked || strings.Contains(frags, "<mark>火灾</mark>")
+	}
+	if !marked {
+		t.Errorf("no <mark>火灾</mark> in %v", res["hits"])
+	}
+	s.waitSearch("火灾 -辟谣", 1)
+
+	status, doc := s.do("GET", "/api/v1/docs/p1", "", nil)
+	if status != http.StatusOK || doc["source"] != "weibo" || doc["published_at"] != "2026-11-20T08:00:00+08:00" || doc["tokens"] != nil {
+		t.Errorf("doc p1: %d %v", status, doc)
+	}
+	status, e := s.do("GET", "/api/v1/docs/nope", "", nil)
+	if status != http.StatusNotFound || e["error"].(map[string]any)["code"] != "not_found" {
+		t.Errorf("missing doc: %d %v", status, e)
+	}
+}
+
+func TestIngestSMSAndGBK(t *testing.T) {
+	s := startApp(t, embeddedConfig(t))
+	sms := `[{"sender":"10690000","receiver":"13800000000","text":"您的账户涉嫌洗钱，请立即转账到安全账户","received_at":"2026-11-21T10:00:00Z","gateway":"gw1"}]`
+	status, m := s.do("POST", "/api/v1/ingest/sms", "application/json", []byte(sms))
+	if status != http.StatusAccepted || m["accepted"].(float64) != 1 {
+		t.Fatalf("sms: %d %v", status, m)
+	}
+	res := s.waitSearch("安全账户", 1)
+	h := res["hits"].([]any)[0].(map[string]any)["doc"].(map[string]any)
+	if h["kind"] != "sms" || h["source"] != "sms:gw1" {
+		t.Errorf("sms doc %v", h)
+	}
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(`{"id":"g1","text":"高速公路发生交通事故"}`))
+	status, m = s.do("POST", "/api/v1/ingest/posts", "application/json; charset=gbk", gbk)
+	if status != http.StatusAccepted {
+		t.Fatalf("gbk: %d %v", status, m)
+	}
+	s.waitSearch("交通事故", 1)
+	// The same GBK bytes without the charset are not UTF-8: rejected, clearly.
+	status, m = s.do("POST", "/api/v1/ingest/posts", "application/json", gbk)
+	if status != http.StatusBadRequest || m["rejects"].([]any)[0].(map[string]any)["code"] != "invalid_utf8" {
+		t.Errorf("undeclared gbk: %d %v", status, m)
+	}
+}
+
+func TestIngestErrorsAreJSONWithCodes(t *testing.T) {
+	cfg := embeddedConfig(t)
+	cfg.HTTP.MaxBodyBytes = 1024
+	cfg.Ingest.MaxTextBytes = 100
+	s := startApp(t, cfg)
+	tests := []struct {
+		name, body string
+		status     int
+		code       string
+	}{
+		{"empty", "  \n", 400, "empty_body"},
+		{"too large", strings.Repeat("x", 2000), 413, "body_too_large"},
+		{"all bad", `{"text":""}`, 400, "no_valid_records"},
+		{"oversize record", `{"text":"` + strings.Repeat("长", 50) + `"}`, 400, "no_valid_records"},
+	}
+	for _, tc := range tests {
+		status, m := s.do("POST", "/api/v1/ingest/posts", "", []byte(tc.body))
+		e, _ := m["error"].(map[string]any)
+		if status != tc.status || e["code"] != tc.code {
+			t.Errorf("%s: %d %v, want %d %s", tc.name, status, m, tc.status, tc.code)
+		}
+	}
+	status, m := s.do("GET", "/api/v1/search?size=1000", "", nil)
+	if status != 400 || m["error"].(map[string]any)["code"] != "bad_param" {
+		t.Errorf("size=1000: %d %v", status, m)
+	}
+	status, m = s.do("GET", "/api/v1/nope", "", nil)
+	if status != 404 || m["error"].(map[string]any)["code"] != "not_found" {
+		t.Errorf("unknown route: %d %v", status, m)
+	}
+}
+
+func TestDuplicateBatchLeavesOneCopy(t *testing.T) {
+	s := startApp(t, embeddedConfig(t))
+	var b strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&b, `{"source":"weibo","url":"https://weibo.example/%d","text":"第%d条：某地发生山体滑坡"}`+"\n", i, i)
+	}
+	for range 3 {
+		if status, m := s.do("POST", "/api/v1/ingest/posts", "", []byte(b.String())); status != 202 {
+			t.Fatalf("%d %v", status, m)
+		}
+	}
+	s.waitSearch("滑坡", 50)
+	// Give the pipeline time to (wrongly) add more copies, then check again.
+	time.Sleep(300 * time.Millisecond)
+	s.waitSearch("滑坡", 50)
+}
+
+func TestHealthReadyMetrics(t *testing.T) {
+	s := startApp(t, embeddedConfig(t))
+	if status, m := s.do("GET", "/healthz", "", nil); status != 200 || m["status"] != "ok" {
+		t.Errorf("healthz %d %v", status, m)
+	}
+	s.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"m1","text":"暴雨导致道路积水"}`+"\n"+`{"text":""}`))
+	s.waitSearch("暴雨", 1)
+	resp, err := http.Get(s.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		`yuqing_ingest_records_accepted_total{endpoint="posts"} 1`,
+		`yuqing_ingest_records_rejected_total{code="missing_text",endpoint="posts"} 1`,
+		`yuqing_stage_records_total{stage="analyze"} 1`,
+		`yuqing_stage_records_total{stage="index"} 1`,
+		`yuqing_stage_lag_records{stage="index"} 0`,
+		`yuqing_stage_batch_duration_seconds_bucket`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+func TestRestartKeepsDocsAndResumes(t *testing.T) {
+	cfg := embeddedConfig(t)
+	s := startApp(t, cfg)
+	s.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"r1","text":"化工厂发生泄漏"}`))
+	s.waitSearch("泄漏", 1)
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	s2 := startApp(t, cfg)
+	s2.waitSearch("泄漏", 1)
+	s2.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"r2","text":"仓库泄漏已控制"}`))
+	s2.waitSearch("泄漏", 2)
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/yuqing-dev/yuqing/app"
+	"github.com/yuqing-dev/yuqing/configs"
+)
+
+func newServeCmd() *cobra.Command {
+	var (
+		cfgPath, dataDir, httpAddr string
+		check                      bool
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the monitoring server (embedded by default: no Kafka or Redis needed)",
+		Long: `Run the server: the ingest and search API, the analysis stage and the index.
+
+With no --config it runs embedded: one process, a durable local log as the
+bus and a local state file, everything under --data. With a config naming
+Kafka and Redis (configs/distributed.yaml) the stages talk over Kafka.
+
+SIGINT or SIGTERM shut it down gracefully: requests in flight are answered
+and batches in hand are finished before it exits.`,
+		Example: `  yuqing serve
+  yuqing serve --data /var/lib/yuqing --http 127.0.0.1:9000
+  yuqing serve --config configs/distributed.yaml
+  yuqing serve --config configs/distributed.yaml --check-config`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := configs.Load(cfgPath)
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("data") {
+				cfg.DataDir = dataDir
+			}
+			if cmd.Flags().Changed("http") {
+				cfg.HTTP.Listen = httpAddr
+			}
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			if check {
+				name := cfgPath
+				if name == "" {
+					name = "built-in defaults"
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "config ok: %s (bus %s, state %s, http %s, data %s)\n",
+					name, cfg.Bus.Type, cfg.State.Type, cfg.HTTP.Listen, cfg.DataDir)
+				return nil
+			}
+			log := newLogger(cfg.Log.Level, cfg.Log.Format)
+			a, err := app.New(cfg, app.Options{Logger: log})
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return a.Run(ctx)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfgPath, "config", "", "YAML config file (default: built-in embedded config, see configs/yuqing.yaml)")
+	f.StringVar(&dataDir, "data", "./data", "data directory (index, bus log, state); overrides data_dir")
+	f.StringVar(&httpAddr, "http", "127.0.0.1:8080", "HTTP listen address; overrides http.listen")
+	f.BoolVar(&check, "check-config", false, "validate the config and exit")
+	return cmd
+}

@@ -1,0 +1,102 @@
+package configs
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestShippedConfigsAreValid(t *testing.T) {
+	for _, f := range []string{"yuqing.yaml", "distributed.yaml"} {
+		if _, err := Load(f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	// yuqing.yaml documents the defaults: it must say exactly what
+	// Default says.
+	cfg, err := Load("yuqing.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cfg, Default()) {
+		t.Errorf("configs/yuqing.yaml differs from Default():\n%+v\n%+v", cfg, Default())
+	}
+	d, err := Load("distributed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Bus.Type != BusKafka || d.State.Type != StateRedis {
+		t.Errorf("distributed.yaml: bus %s state %s", d.Bus.Type, d.State.Type)
+	}
+}
+
+func TestGoodFixtures(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.good.yaml")
+	if len(files) == 0 {
+		t.Fatal("no good fixtures")
+	}
+	for _, f := range files {
+		if _, err := Load(f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+func TestBadFixturesNameTheProblem(t *testing.T) {
+	want := map[string][]string{
+		"unknown-key.bad.yaml":      {"testdata/unknown-key.bad.yaml", "line 3", "unknown key lisen", "section HTTP"},
+		"kafka-no-brokers.bad.yaml": {"bus.kafka.brokers"},
+		"bad-types.bad.yaml":        {`bus.type: "rabbitmq"`, `state.type: "etcd"`, "pipeline.batch_size"},
+		"bad-duration.bad.yaml":     {"line 2", "soon"},
+	}
+	files, _ := filepath.Glob("testdata/*.bad.yaml")
+	if len(files) != len(want) {
+		t.Fatalf("%d bad fixtures, %d expectations", len(files), len(want))
+	}
+	for _, f := range files {
+		_, err := Load(f)
+		if err == nil {
+			t.Errorf("%s: accepted", f)
+			continue
+		}
+		for _, s := range want[filepath.Base(f)] {
+			if !strings.Contains(err.Error(), s) {
+				t.Errorf("%s: error %q does not mention %q", f, err, s)
+			}
+		}
+	}
+}
+
+func TestLoadMissingFileNamesIt(t *testing.T) {
+	_, err := Load("testdata/nope.yaml")
+	if err == nil || !strings.Contains(err.Error(), "nope.yaml") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestEmptyFileIsDefaults(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "empty.yaml")
+	os.WriteFile(p, nil, 0o600)
+	cfg, err := Load(p)
+	if err != nil || !reflect.DeepEqual(cfg, Default()) {
+		t.Fatalf("empty config: %v", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, g := range []string{"yuqing.yaml", "distributed.yaml", "testdata/unknown-key.bad.yaml", "testdata/bad-types.bad.yaml"} {
+		data, _ := os.ReadFile(g)
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := Parse(data)
+		if err == nil {
+			// Whatever parses must be valid.
+			if verr := cfg.Validate(); verr != nil {
+				t.Fatalf("Parse accepted an invalid config: %v", verr)
+			}
+		}
+	})
+}

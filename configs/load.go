@@ -1,0 +1,131 @@
+package configs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads the config at path over the defaults and validates it. An
+// empty path yields the validated defaults.
+func Load(path string) (Config, error) {
+	if path == "" {
+		cfg := Default()
+		return cfg, cfg.Validate()
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("reading config: %w", err)
+	}
+	cfg, err := Parse(data)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// Parse decodes YAML over the defaults, refusing unknown keys, and
+// validates the result.
+func Parse(data []byte) (Config, error) {
+	cfg := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, yamlError(err)
+	}
+	var extra any
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return Config{}, errors.New("config holds more than one YAML document")
+	}
+	return cfg, cfg.Validate()
+}
+
+// yamlError turns yaml.v3's errors into one line per problem, each naming
+// its line, without the library's preamble.
+func yamlError(err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs := make([]string, len(te.Errors))
+		for i, m := range te.Errors {
+			m = strings.Replace(m, "field ", "unknown key ", 1)
+			msgs[i] = strings.Replace(m, " not found in type configs.", " in section ", 1)
+		}
+		return errors.New(strings.Join(msgs, "; "))
+	}
+	return errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+}
+
+// Validate checks the whole config and reports every problem, each named
+// by its field path.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if c.DataDir == "" {
+		bad("data_dir", "must be set")
+	}
+	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
+		bad("http.listen", "%q is not host:port", c.HTTP.Listen)
+	}
+	if c.HTTP.MaxBodyBytes <= 0 {
+		bad("http.max_body_bytes", "must be positive")
+	}
+	if c.Ingest.MaxTextBytes <= 0 {
+		bad("ingest.max_text_bytes", "must be positive")
+	}
+	if c.Ingest.MaxRecords <= 0 {
+		bad("ingest.max_records", "must be positive")
+	}
+	switch c.Bus.Type {
+	case BusEmbedded:
+	case BusKafka:
+		if len(c.Bus.Kafka.Brokers) == 0 {
+			bad("bus.kafka.brokers", "at least one broker is needed when bus.type is kafka")
+		}
+		if c.Bus.Kafka.Partitions <= 0 {
+			bad("bus.kafka.partitions", "must be positive")
+		}
+		if c.Bus.Kafka.ReplicationFactor <= 0 {
+			bad("bus.kafka.replication_factor", "must be positive")
+		}
+	default:
+		bad("bus.type", "%q is not embedded or kafka", c.Bus.Type)
+	}
+	t := c.Bus.Topics
+	if t.Raw == "" || t.Docs == "" || t.Alerts == "" || t.Raw == t.Docs {
+		bad("bus.topics", "raw, docs and alerts must be set and distinct")
+	}
+	switch c.State.Type {
+	case StateLocal:
+	case StateRedis:
+		if c.State.Redis.Addr == "" {
+			bad("state.redis.addr", "must be set when state.type is redis")
+		}
+	default:
+		bad("state.type", "%q is not local or redis", c.State.Type)
+	}
+	if c.Pipeline.BatchSize <= 0 {
+		bad("pipeline.batch_size", "must be positive")
+	}
+	if c.Pipeline.BatchWait < 0 {
+		bad("pipeline.batch_wait", "must not be negative")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "%q is not debug, info, warn or error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		bad("log.format", "%q is not text or json", c.Log.Format)
+	}
+	return errors.Join(errs...)
+}

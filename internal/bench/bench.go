@@ -1,0 +1,246 @@
+// Package bench measures yuqing end to end against the bare libraries it
+// is built on, in one run so the ratio is meaningful on a noisy machine.
+//
+// Pipeline: posts go through the real HTTP ingest API of an embedded
+// server (durable log, analysis stage, docs log, index stage) and the
+// clock stops when the last one is searchable. Baseline: the same posts
+// go straight into bleve batches with the same mapping, segmented by the
+// same gse tokenizer inside bleve, with no pipeline around it.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/yuqing-dev/yuqing/analysis"
+	"github.com/yuqing-dev/yuqing/app"
+	"github.com/yuqing-dev/yuqing/configs"
+	"github.com/yuqing-dev/yuqing/index"
+	"github.com/yuqing-dev/yuqing/ingest"
+	"github.com/yuqing-dev/yuqing/internal/synth"
+)
+
+// Options size a run.
+type Options struct {
+	Docs    int // posts per measurement
+	Chars   int // characters of text per post
+	Batch   int // posts per ingest request / bleve batch
+	Clients int // concurrent ingest clients
+	Dir     string
+	Sync    bool // fsync the embedded log (the default in production)
+	// Progress receives a line per phase; nil discards.
+	Progress io.Writer
+}
+
+// Result is one measurement.
+type Result struct {
+	Name   string
+	Docs   int
+	Took   time.Duration
+	PerSec float64
+}
+
+func (r Result) String() string {
+	return fmt.Sprintf("%-9s %8d docs %9.2fs %9.0f docs/s", r.Name, r.Docs, r.Took.Seconds(), r.PerSec)
+}
+
+// Posts generates the run's posts (deterministic).
+func Posts(o Options) []ingest.Post {
+	g := synth.New(42, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), 30*24*time.Hour)
+	posts := make([]ingest.Post, o.Docs)
+	for i := range posts {
+		posts[i] = g.Post(o.Chars)
+		posts[i].IngestedAt = time.Now().UTC()
+	}
+	return posts
+}
+
+// Baseline indexes posts with bare bleve + gse: Batch.Index of each post
+// with the same mapping, in batches of o.Batch.
+func Baseline(posts []ingest.Post, o Options) (Result, error) {
+	if _, err := analysis.Default(); err != nil {
+		return Result{}, err
+	}
+	dir := filepath.Join(o.Dir, "baseline")
+	idx, err := bleve.New(dir, index.NewMapping())
+	if err != nil {
+		return Result{}, fmt.Errorf("creating baseline index: %w", err)
+	}
+	defer idx.Close()
+	start := time.Now()
+	for i := 0; i < len(posts); i += o.Batch {
+		b := idx.NewBatch()
+		for _, p := range posts[i:min(i+o.Batch, len(posts))] {
+			src, _ := json.Marshal(struct {
+				ingest.Post
+				Text string `json:"text,omitempty"`
+			}{Post: p})
+			if err := b.Index(p.ID, map[string]any{
+				"text": p.Text, "title": p.Title, "source": p.Source, "kind": p.Kind, "author": p.Author,
+				"published_at": p.PublishedAt, "ingested_at": p.IngestedAt, "doc_json": string(src),
+			}); err != nil {
+				return Result{}, err
+			}
+		}
+		if err := idx.Batch(b); err != nil {
+			return Result{}, fmt.Errorf("baseline batch: %w", err)
+		}
+	}
+	took := time.Since(start)
+	n, _ := idx.DocCount()
+	if int(n) != len(posts) {
+		return Result{}, fmt.Errorf("baseline indexed %d of %d", n, len(posts))
+	}
+	return Result{Name: "baseline", Docs: len(posts), Took: took, PerSec: float64(len(posts)) / took.Seconds()}, nil
+}
+
+// Pipeline runs an embedded server and measures from the first ingest
+// request to the last post being searchable.
+func Pipeline(ctx context.Context, posts []ingest.Post, o Options) (Result, error) {
+	cfg := configs.Default()
+	cfg.DataDir = filepath.Join(o.Dir, "pipeline")
+	cfg.Bus.Embedded.Sync = o.Sync
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return Result{}, err
+	}
+	a, err := app.New(cfg, app.Options{Listener: ln, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		return Result{}, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	runErr := make(chan error, 1)
+	go func() { runErr <- a.Run(ctx) }()
+	defer func() { cancel(); <-runErr }()
+	base := "http://" + ln.Addr().String()
+	if err := waitReady(ctx, base); err != nil {
+		return Result{}, err
+	}
+	bodies := ndjsonBatches(posts, o.Batch)
+	start := time.Now()
+	if err := send(ctx, base, bodies, o.Clients); err != nil {
+		return Result{}, err
+	}
+	if err := waitCount(ctx, base, len(posts)); err != nil {
+		return Result{}, err
+	}
+	took := time.Since(start)
+	return Result{Name: "pipeline", Docs: len(posts), Took: took, PerSec: float64(len(posts)) / took.Seconds()}, nil
+}
+
+func ndjsonBatches(posts []ingest.Post, size int) [][]byte {
+	var out [][]byte
+	for i := 0; i < len(posts); i += size {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		for _, p := range posts[i:min(i+size, len(posts))] {
+			enc.Encode(p)
+		}
+		out = append(out, b.Bytes())
+	}
+	return out
+}
+
+func send(ctx context.Context, base string, bodies [][]byte, clients int) error {
+	work := make(chan []byte)
+	errs := make(chan error, clients)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			for body := range work {
+				resp, err := http.Post(base+"/api/v1/ingest/posts", "application/x-ndjson", bytes.NewReader(body))
+				if err != nil {
+					errs <- err
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusAccepted {
+					errs <- fmt.Errorf("ingest answered %s", resp.Status)
+					return
+				}
+			}
+		})
+	}
+	var err error
+loop:
+	for _, b := range bodies {
+		select {
+		case work <- b:
+		case err = <-errs:
+			break loop
+		case <-ctx.Done():
+			err = ctx.Err()
+			break loop
+		}
+	}
+	close(work)
+	wg.Wait()
+	if err == nil && len(errs) > 0 {
+		err = <-errs
+	}
+	return err
+}
+
+func waitReady(ctx context.Context, base string) error {
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// waitCount polls search until it reports n documents.
+func waitCount(ctx context.Context, base string, n int) error {
+	for {
+		total, err := Total(base)
+		if err != nil {
+			return err
+		}
+		if total >= n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %d docs (have %d): %w", n, total, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// Total asks a server how many documents its index holds.
+func Total(base string) (int, error) {
+	resp, err := http.Get(base + "/api/v1/search?size=1")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var r struct {
+		Total int `json:"total"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		return 0, fmt.Errorf("decoding search answer (%s): %w", resp.Status, err)
+	}
+	return r.Total, nil
+}

@@ -1,0 +1,164 @@
+package statetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+func testGetMissing(t *testing.T, newStore NewStore) {
+	s := open(t, newStore)
+	wantNotFound(t, s, key(t, "missing"))
+}
+
+func testSetGetRoundTrip(t *testing.T, newStore NewStore) {
+	s := open(t, newStore)
+	cases := map[string][]byte{
+		"text":   []byte("舆情监测 cursor=42"),
+		"binary": {0, 1, 0xff, 0, '\r', '\n', 0x80},
+		"empty":  {},
+	}
+	for name, v := range cases {
+		k := key(t, name)
+		mustSet(t, s, k, v, 0)
+		wantValue(t, s, k, v)
+	}
+}
+
+func testValuesAreCopied(t *testing.T, newStore NewStore) {
+	s := open(t, newStore)
+	k := key(t, "k")
+	in := []byte("original")
+	mustSet(t, s, k, in, 0)
+	copy(in, "XXXXXXXX")
+	out := mustGet(t, s, k)
+	if string(out) != "original" {
+		t.Fatalf("Get after mutating Set's argument = %q, want %q", out, "original")
+	}
+	copy(out, "YYYYYYYY")
+	wantValue(t, s, k, []byte("original"))
+}
+
+func testOverwriteReplacesValueAndTTL(t *testing.T, newStore NewStore) {
+	s := open(t, newStore)
+
+	// A ttl overwritten by ttl 0 no longer applies.
+	persist := key(t, "persist")
+	start := time.Now()
+	mustSet(t, s, persist, []byte("a"), ShortTTL)
+	mustSet(t, s, persist, []byte("b"), 0)
+	wantValue(t, s, persist, []byte("b"))
+
+	// No expiry overwritten by a ttl expires.
+	expire := key(t, "expire")
+	mustSet(t, s, expire, []byte("a"), 0)
+	startExpire := time.Now()
+	mustSet(t, s, expire, []byte("b"), ShortTTL)
+	wantValue(t, s, expire, []byte("b"))
+	waitGone(t, "value re-set with a ttl", startExpire, ShortTTL, isGone(t, s, expire))
+
+	sleepUntil(start.Add(2 * ShortTTL))
+	wantValue(t, s, persist, []byte("b"))
+}
+
+func testSetTTLExpires(t *testing.T, newStore NewStore) {
+	s := open(t, newStore)
+	k := key(t, "k")
+	start := time.Now()
+	mustSet(t, s, k, []byte("v"), ShortTTL)
+	waitGone(t, "Set with ttl", start, ShortTTL, isGone(t, s, k))
+}
+
+func testDelete(t *testing.T, newStore NewStore) {
+	s := open(t, newStore)
+	ctx := context.Background()
+	k := key(t, "k")
+	if err := s.Delete(ctx, k); err != nil {
+		t.Fatalf("Delete of a missing key: %v", err)
+	}
+	mustSet(t, s, k, []byte("v"), LongTTL)
+	if err := s.Delete(ctx, k); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	wantNotFound(t, s, k)
+	if err := s.Delete(ctx, k); err != nil {
+		t.Fatalf("second Delete: %v", err)
+	}
+	// A deleted key is absent for SetNX too.
+	if ok, err := s.SetNX(ctx, k, []byte("again"), 0); err != nil || !ok {
+		t.Fatalf("SetNX after Delete = %v, %v; want true", ok, err)
+	}
+}
+
+func testSetNXFirstWins(t *testing.T, newStore NewStore) {
+	s := open(t, newStore)
+	ctx := context.Background()
+	k := key(t, "k")
+	if ok, err := s.SetNX(ctx, k, []byte("first"), 0); err != nil || !ok {
+		t.Fatalf("first SetNX = %v, %v; want true", ok, err)
+	}
+	if ok, err := s.SetNX(ctx, k, []byte("second"), 0); err != nil || ok {
+		t.Fatalf("second SetNX = %v, %v; want false", ok, err)
+	}
+	wantValue(t, s, k, []byte("first"))
+
+	// A key written by Set is present for SetNX as well.
+	set := key(t, "set")
+	mustSet(t, s, set, []byte("set"), 0)
+	if ok, err := s.SetNX(ctx, set, []byte("nx"), 0); err != nil || ok {
+		t.Fatalf("SetNX over Set = %v, %v; want false", ok, err)
+	}
+	wantValue(t, s, set, []byte("set"))
+}
+
+func testSetNXConcurrent(t *testing.T, newStore NewStore) {
+	s := open(t, newStore)
+	k := key(t, "k")
+	var (
+		mu      sync.Mutex
+		winners []string
+		wg      sync.WaitGroup
+	)
+	for i := range goroutines {
+		wg.Go(func() {
+			v := fmt.Sprint("g", i)
+			ok, err := s.SetNX(context.Background(), k, []byte(v), LongTTL)
+			if err != nil {
+				t.Errorf("SetNX from goroutine %d: %v", i, err)
+				return
+			}
+			if ok {
+				mu.Lock()
+				winners = append(winners, v)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(winners) != 1 {
+		t.Fatalf("%d concurrent SetNX calls: %d returned true (%v), want exactly 1", goroutines, len(winners), winners)
+	}
+	wantValue(t, s, k, []byte(winners[0]))
+}
+
+func testSetNXExpires(t *testing.T, newStore NewStore) {
+	s := open(t, newStore)
+	ctx := context.Background()
+	k := key(t, "k")
+	start := time.Now()
+	if ok, err := s.SetNX(ctx, k, []byte("first"), ShortTTL); err != nil || !ok {
+		t.Fatalf("SetNX = %v, %v; want true", ok, err)
+	}
+	if ok, err := s.SetNX(ctx, k, []byte("early"), ShortTTL); err != nil {
+		t.Fatalf("SetNX before expiry: %v", err)
+	} else if ok && time.Since(start) < ShortTTL-earlyTolerance {
+		t.Fatalf("SetNX succeeded %v after the first, before its ttl %v", time.Since(start), ShortTTL)
+	}
+	waitGone(t, "SetNX with ttl", start, ShortTTL, isGone(t, s, k))
+	if ok, err := s.SetNX(ctx, k, []byte("again"), 0); err != nil || !ok {
+		t.Fatalf("SetNX after expiry = %v, %v; want true", ok, err)
+	}
+	wantValue(t, s, k, []byte("again"))
+}
