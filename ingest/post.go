@@ -30,7 +30,7 @@ type Post struct {
 	Lang        string          `json:"lang,omitempty"`
 	Meta        json.RawMessage `json:"meta,omitempty"`
 	// IngestedAt is when yuqing accepted the record.
-	IngestedAt time.Time `json:"ingested_at"`
+	IngestedAt time.Time `json:"ingested_at,omitzero"`
 }
 
 // SMS is a short message pushed by an SMS gateway. It becomes a Post of

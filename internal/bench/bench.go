@@ -146,6 +146,7 @@ func ndjsonBatches(posts []ingest.Post, size int) [][]byte {
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
 		for _, p := range posts[i:min(i+size, len(posts))] {
+			p.IngestedAt = time.Time{} // set by the server
 			enc.Encode(p)
 		}
 		out = append(out, b.Bytes())
