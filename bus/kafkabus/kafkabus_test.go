@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/yuqing-dev/yuqing/bus"
 	"github.com/yuqing-dev/yuqing/bus/bustest"
 	"github.com/yuqing-dev/yuqing/bus/kafkabus"
