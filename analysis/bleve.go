@@ -12,6 +12,13 @@ import (
 const (
 	TokenizerName = "yuqing_gse"
 	AnalyzerName  = "yuqing_zh"
+	// IndexTokenizerName and IndexAnalyzerName produce what the index
+	// stores for a text (IndexTokens: words and their sub-words). yuqing
+	// itself indexes tokens computed by the analysis stage; these exist so
+	// that a plain bleve index (the benchmark baseline, tools) can index
+	// exactly the same postings.
+	IndexTokenizerName = "yuqing_gse_index"
+	IndexAnalyzerName  = "yuqing_zh_index"
 )
 
 func init() {
@@ -24,13 +31,29 @@ func init() {
 		}
 		return s, nil
 	})
-	registry.RegisterAnalyzer(AnalyzerName, func(_ map[string]any, cache *registry.Cache) (blevea.Analyzer, error) {
-		tok, err := cache.TokenizerNamed(TokenizerName)
+	registry.RegisterTokenizer(IndexTokenizerName, func(map[string]any, *registry.Cache) (blevea.Tokenizer, error) {
+		s, err := Default()
 		if err != nil {
-			return nil, fmt.Errorf("building analyzer %s: %w", AnalyzerName, err)
+			return nil, fmt.Errorf("building tokenizer %s: %w", IndexTokenizerName, err)
 		}
-		return &blevea.DefaultAnalyzer{Tokenizer: tok}, nil
+		return indexTokenizer{s}, nil
 	})
+	for analyzer, tokenizer := range map[string]string{AnalyzerName: TokenizerName, IndexAnalyzerName: IndexTokenizerName} {
+		registry.RegisterAnalyzer(analyzer, func(_ map[string]any, cache *registry.Cache) (blevea.Analyzer, error) {
+			tok, err := cache.TokenizerNamed(tokenizer)
+			if err != nil {
+				return nil, fmt.Errorf("building analyzer %s: %w", analyzer, err)
+			}
+			return &blevea.DefaultAnalyzer{Tokenizer: tok}, nil
+		})
+	}
+}
+
+// indexTokenizer tokenizes with IndexTokens.
+type indexTokenizer struct{ s *Segmenter }
+
+func (t indexTokenizer) Tokenize(text []byte) blevea.TokenStream {
+	return TokenStream(t.s.IndexTokens(string(text)))
 }
 
 // Tokenize implements bleve's analysis.Tokenizer with the same

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/segmentio/encoding/json"
 
 	"github.com/yuqing-dev/yuqing/bus"
 	"github.com/yuqing-dev/yuqing/ingest"

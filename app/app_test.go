@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/yuqing-dev/yuqing/configs"
+	"github.com/yuqing-dev/yuqing/internal/probe"
 )
 
 // testServer runs an App on a free loopback port until the test ends.
@@ -66,18 +67,11 @@ func embeddedConfig(t *testing.T) configs.Config {
 
 func (s *testServer) waitReady() {
 	s.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(s.base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := probe.WaitReady(ctx, s.base, 20*time.Millisecond); err != nil {
+		s.t.Fatal(err)
 	}
-	s.t.Fatal("server not ready within 60s")
 }
 
 // do sends a request and decodes the JSON answer into a map.

@@ -2,13 +2,13 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"runtime"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/encoding/json"
 
 	"github.com/yuqing-dev/yuqing/analysis"
 	"github.com/yuqing-dev/yuqing/bus"

@@ -1,13 +1,13 @@
 package index
 
 import (
-	"encoding/json"
 	"fmt"
 
 	blevea "github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/segmentio/encoding/json"
 
 	"github.com/yuqing-dev/yuqing/analysis"
 )

@@ -161,3 +161,25 @@ func TestTimeRangeAndSort(t *testing.T) {
 		t.Fatalf("page 2 of size 1: %v %+v", err, res)
 	}
 }
+
+// TestTextIndexedOnce guards against the composite _all field: text
+// fields are added after MapDocument, so an enabled _all would index every
+// token a second time.
+func TestTextIndexedOnce(t *testing.T) {
+	ix, _ := openTest(t)
+	if err := ix.Index(context.Background(), testDocs(t, samplePosts()...)); err != nil {
+		t.Fatal(err)
+	}
+	fields, err := ix.idx.Fields()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fields {
+		if f == "_all" {
+			t.Fatalf("index has an _all field (fields %v): text is indexed twice", fields)
+		}
+	}
+	if !strings.Contains(strings.Join(fields, ","), fieldText) {
+		t.Fatalf("fields %v lack %s", fields, fieldText)
+	}
+}

@@ -71,6 +71,11 @@ func NewMapping() *mapping.IndexMappingImpl {
 	src.DocValues = false
 	dm.AddFieldMappingsAt(sourceField, src)
 
+	// No _all composite field: queries name their fields, and text fields
+	// added by buildDocument after MapDocument would otherwise be indexed a
+	// second time into _all (that doubled the indexing cost).
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
+
 	im.DefaultMapping = dm
 	return im
 }

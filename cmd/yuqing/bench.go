@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"time"
 
@@ -23,9 +24,10 @@ func newBenchCmd() *cobra.Command {
 
 func newBenchPipelineCmd() *cobra.Command {
 	var (
-		o      bench.Options
-		rounds int
-		noSync bool
+		o       bench.Options
+		rounds  int
+		noSync  bool
+		cpuProf string
 	)
 	cmd := &cobra.Command{
 		Use:   "pipeline",
@@ -56,7 +58,9 @@ works in a temporary directory.`,
 				if err == nil {
 					fmt.Fprintf(out, "round %d: %s\n", r, b)
 					var p bench.Result
+					stop := startCPUProfile(cpuProf, r)
 					p, err = bench.Pipeline(cmd.Context(), posts, o)
+					stop()
 					if err == nil {
 						fmt.Fprintf(out, "round %d: %s  (ratio %.2f)\n", r, p, p.PerSec/b.PerSec)
 						base, pipe = append(base, b.PerSec), append(pipe, p.PerSec)
@@ -80,7 +84,27 @@ works in a temporary directory.`,
 	f.IntVar(&o.Clients, "clients", 4, "concurrent ingest clients")
 	f.IntVar(&rounds, "rounds", 3, "rounds (baseline and pipeline alternate)")
 	f.BoolVar(&noSync, "no-sync", false, "do not fsync the embedded log")
+	f.StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile of the pipeline phase of each round to FILE.N")
 	return cmd
+}
+
+// startCPUProfile profiles until the returned func is called; with an
+// empty path it does nothing.
+func startCPUProfile(path string, round int) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(fmt.Sprintf("%s.%d", path, round))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cpuprofile:", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		fmt.Fprintln(os.Stderr, "cpuprofile:", err)
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 func median(xs []float64) float64 {

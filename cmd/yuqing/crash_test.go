@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/yuqing-dev/yuqing/internal/probe"
 )
 
 // TestMain lets the test binary act as the yuqing binary, so the crash
@@ -60,22 +63,24 @@ func startServer(t *testing.T, dataDir, addr string) *server {
 		cmd.Process.Kill()
 		<-s.done
 	})
-	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(s.base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return s
-			}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.done: // exited before ready: stop waiting
+			cancel()
+		case <-ctx.Done():
 		}
+	}()
+	if err := probe.WaitReady(ctx, s.base, 50*time.Millisecond); err != nil {
 		select {
 		case <-s.done:
 			t.Fatalf("server exited before ready: %v\n%s", s.err, log.String())
-		case <-time.After(50 * time.Millisecond):
+		default:
 		}
+		t.Fatalf("server not ready: %v\n%s", err, log.String())
 	}
-	t.Fatalf("server not ready in 90s:\n%s", log.String())
-	return nil
+	return s
 }
 
 func crashPosts(n int) [][]byte {
