@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -96,12 +97,12 @@ func startCPUProfile(path string, round int) func() {
 	}
 	f, err := os.Create(fmt.Sprintf("%s.%d", path, round))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "cpuprofile:", err)
+		slog.Warn("cpuprofile", "err", err)
 		return func() {}
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
 		f.Close()
-		fmt.Fprintln(os.Stderr, "cpuprofile:", err)
+		slog.Warn("cpuprofile", "err", err)
 		return func() {}
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }

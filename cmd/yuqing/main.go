@@ -3,17 +3,24 @@
 package main
 
 import (
+	"io"
 	"os"
 )
 
 func main() { os.Exit(run(os.Args[1:])) }
 
-// run executes the command line and returns the process exit code:
-// 0 success, 1 the command ran but reported failures (e.g. rejected
-// records), 2 usage or runtime errors.
-func run(args []string) int {
+// run executes the command line on the process's standard streams and
+// returns the exit code: 0 success, 1 the command ran but reported
+// failures (e.g. rejected records), 2 usage or runtime errors.
+func run(args []string) int { return runWith(args, os.Stdin, os.Stdout, os.Stderr) }
+
+// runWith is run with explicit streams, for tests.
+func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRoot()
 	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	if err := root.Execute(); err != nil {
 		if ec, ok := err.(exitCode); ok {
 			return int(ec)

@@ -67,13 +67,7 @@ func printHits(w io.Writer, res index.Result, page, size int) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PUBLISHED\tSOURCE\tID\tMATCH")
 	for _, h := range res.Hits {
-		frag := ""
-		for _, f := range []string{"title", "text"} {
-			if fs := h.Fragments[f]; len(fs) > 0 {
-				frag = fs[0]
-				break
-			}
-		}
+		frag := matchFragment(h.Fragments)
 		if frag == "" {
 			frag = h.Doc.Text
 		}
@@ -87,6 +81,19 @@ func printHits(w io.Writer, res index.Result, page, size int) {
 	}
 	first := (page-1)*size + 1
 	fmt.Fprintf(w, "%d-%d of %d hits (%.1f ms)\n", first, first+len(res.Hits)-1, res.Total, res.TookMS)
+}
+
+// matchFragment returns the first fragment with a highlighted match,
+// title before text, or "" when there is none.
+func matchFragment(frags map[string][]string) string {
+	for _, f := range []string{"title", "text"} {
+		for _, frag := range frags[f] {
+			if strings.Contains(frag, "<mark>") {
+				return frag
+			}
+		}
+	}
+	return ""
 }
 
 // terminalFragment turns an HTML fragment with <mark> into plain text

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/segmentio/encoding/json"
+
+	"github.com/yuqing-dev/yuqing/app"
+	"github.com/yuqing-dev/yuqing/configs"
+	"github.com/yuqing-dev/yuqing/internal/probe"
+)
+
+// startServer runs an embedded server in this process and returns its
+// base URL; it is stopped when the test ends.
+func startInProcess(t *testing.T) string {
+	t.Helper()
+	cfg := configs.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Pipeline.BatchWait = 5 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(cfg, app.Options{Listener: ln, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server: %v", err)
+		}
+	})
+	base := "http://" + ln.Addr().String()
+	wctx, wcancel := context.WithTimeout(ctx, 60*time.Second)
+	defer wcancel()
+	if err := probe.WaitReady(wctx, base, 20*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	return base
+}
+
+// cli runs the yuqing command line in-process.
+func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = runWith(args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	data := []byte(content)
+	if strings.HasSuffix(name, ".gz") {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write(data)
+		zw.Close()
+		data = b.Bytes()
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestIngestFilesThenSearch drives the README tour: ingest files in every
+// supported format, with bad records that are reported by file and line
+// while their neighbours are accepted, then search them.
+func TestIngestFilesThenSearch(t *testing.T) {
+	base := startInProcess(t)
+	dir := t.TempDir()
+	ndjson := writeFile(t, dir, "posts.ndjson",
+		`{"id":"n1","source":"weibo","text":"西湖区一小区发生火灾，消防已到场。"}`+"\n"+
+			`{"id":"n2","source":"weibo"}`+"\n"+
+			"\n"+
+			`{"id":"n3","source":"weibo","text":"地铁站早高峰客流平稳。","published_at":"yesterday"}`+"\n"+
+			`{"id":"n4","source":"weibo","text":"暴雨导致道路积水，多辆汽车被困。"}`+"\n")
+	array := writeFile(t, dir, "posts.json",
+		`[{"id":"a1","source":"news","kind":"article","title":"通报","text":"某化工厂发生爆炸，现场浓烟滚滚。"},
+		  {"id":"a2","source":"news","text":"本市启动防汛四级应急响应。"}]`)
+	csvFile := writeFile(t, dir, "posts.csv",
+		"id,source,text,published_at\n"+
+			"c1,forum:tieba,\"小区门口火灾，浓烟很大\",2026-11-20T08:00:00Z\n"+
+			"c2,forum:tieba,,2026-11-20T09:00:00Z\n")
+	gz := writeFile(t, dir, "more.ndjson.gz", `{"id":"g1","source":"weibo","text":"高速公路发生连环追尾事故。"}`+"\n")
+
+	code, out, _ := cli(t, "ingest", "--server", base, "-q", ndjson, array, csvFile, gz)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (some rejected); output:\n%s", code, out)
+	}
+	for _, want := range []string{
+		ndjson + ":line 2: missing_text:",
+		ndjson + ":line 4: bad_time:",
+		csvFile + ":line 3: missing_text:",
+		"total: 6 accepted, 3 rejected",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ingest output lacks %q:\n%s", want, out)
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := probe.WaitIndexed(ctx, base, 6, 6, 20*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := cli(t, "search", "--server", base, "--json", "火灾")
+	if code != 0 {
+		t.Fatalf("search exit %d: %s", code, errOut)
+	}
+	var res struct {
+		Total int `json:"total"`
+		Hits  []struct {
+			ID string `json:"id"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("search --json is not JSON: %v\n%s", err, out)
+	}
+	ids := map[string]bool{}
+	for _, h := range res.Hits {
+		ids[h.ID] = true
+	}
+	if res.Total != 2 || !ids["n1"] || !ids["c1"] {
+		t.Fatalf("search 火灾: total %d hits %v, want n1 and c1", res.Total, ids)
+	}
+	code, out, _ = cli(t, "search", "--server", base, "爆炸")
+	if code != 0 || !strings.Contains(out, "a1") || !strings.Contains(out, "[爆炸]") {
+		t.Fatalf("table search: exit %d\n%s", code, out)
+	}
+}
+
+func TestIngestUnreachableServerIsAnError(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	f := writeFile(t, t.TempDir(), "p.ndjson", `{"text":"测试"}`+"\n")
+	code, _, errOut := cli(t, "ingest", "--server", "http://"+addr, "-q", f)
+	if code != 2 || !strings.Contains(errOut, "error:") {
+		t.Fatalf("exit %d, stderr %q; want 2 and an error", code, errOut)
+	}
+	code, _, errOut = cli(t, "ingest", "--server", "http://"+addr, filepath.Join(t.TempDir(), "missing.ndjson"))
+	if code != 2 || !strings.Contains(errOut, "missing.ndjson") {
+		t.Fatalf("missing file: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestEveryCommandHasHelpWithExample walks the command tree.
+func TestEveryCommandHasHelpWithExample(t *testing.T) {
+	root := newRoot()
+	for _, c := range root.Commands() {
+		cmds := append(c.Commands(), c)
+		for _, sub := range cmds {
+			if sub.Hidden || sub.Name() == "help" || sub.Name() == "completion" || sub.HasSubCommands() {
+				continue
+			}
+			if sub.Example == "" {
+				t.Errorf("%q has no example", sub.CommandPath())
+			}
+			args := append(strings.Fields(sub.CommandPath())[1:], "--help")
+			code, out, _ := cli(t, args...)
+			if code != 0 || !strings.Contains(out, "Examples:") {
+				t.Errorf("%v: exit %d, output lacks Examples:\n%s", args, code, out)
+			}
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := cli(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "yuqing ") {
+		t.Fatalf("version: exit %d %q", code, out)
+	}
+}
+
+// TestBenchPipelineRuns checks the benchmark command works end to end on a
+// tiny input; its figures are recorded in BENCHMARKS.md, never asserted.
+func TestBenchPipelineRuns(t *testing.T) {
+	code, out, errOut := cli(t, "bench", "pipeline", "--docs", "300", "--batch", "100", "--rounds", "1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"round 1: baseline", "round 1: pipeline", "pipeline/baseline"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
