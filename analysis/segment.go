@@ -1,9 +1,9 @@
 package analysis
 
 import (
-	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -25,39 +25,67 @@ type Token struct {
 }
 
 // Segmenter splits Chinese (and mixed) text into words with gse. It is safe
-// for concurrent use. The dictionary is gse's embedded one, so segmentation
-// behaves the same on every machine whatever its module cache holds.
+// for concurrent use, including with LoadDicts: a reload builds a new
+// dictionary beside the current one and swaps it in atomically, so
+// segmentation never waits for it and never sees half a dictionary.
+//
+// The base dictionary is gse's embedded simplified-Chinese one, so
+// segmentation behaves the same on every machine whatever its module cache
+// holds. Traditional text is converted before segmentation (Normalize), so
+// gse's traditional dictionary is not loaded (it cost 1.5 s and 70 MB).
 type Segmenter struct {
-	seg gse.Segmenter
+	cur  atomic.Pointer[gse.Segmenter]
+	info atomic.Pointer[DictInfo]
+	mu   sync.Mutex // serialises LoadDicts
 }
 
-// NewSegmenter loads gse's embedded simplified and traditional Chinese
-// dictionaries. It takes a few seconds and a few hundred MB of heap: call it
-// once per process (see Default).
-func NewSegmenter() (*Segmenter, error) {
-	seg, err := gse.NewEmbed("zh")
-	if err != nil {
-		return nil, fmt.Errorf("loading gse embedded dictionary: %w", err)
+// NewSegmenter loads gse's embedded dictionary and the user dictionaries
+// files (see ParseDict). It takes about a second and ~130 MB of heap: call
+// it once per process (see Default).
+func NewSegmenter(files ...DictFile) (*Segmenter, error) {
+	s := &Segmenter{}
+	if err := s.LoadDicts(files...); err != nil {
+		return nil, err
 	}
-	return &Segmenter{seg: seg}, nil
+	return s, nil
 }
+
+func (s *Segmenter) gse() *gse.Segmenter { return s.cur.Load() }
 
 var (
-	defaultOnce sync.Once
-	defaultSeg  *Segmenter
-	defaultErr  error
+	defaultMu    sync.Mutex
+	defaultSeg   *Segmenter
+	defaultErr   error
+	defaultDicts []DictFile
 )
 
-// Default returns the process-wide Segmenter, loading the dictionary on the
-// first call. The bleve tokenizer "yuqing_gse" uses it, which is why it is
-// shared: bleve's analysis registry is global.
+// Default returns the process-wide Segmenter, loading the dictionary (and
+// the user dictionaries given to SetDefaultDicts) on the first call. The
+// bleve tokenizers use it, which is why it is shared: bleve's analysis
+// registry is global.
 func Default() (*Segmenter, error) {
-	defaultOnce.Do(func() {
+	defaultMu.Lock()
+	defer defaultMu.Unlock()
+	if defaultSeg == nil && defaultErr == nil {
 		start := time.Now()
-		defaultSeg, defaultErr = NewSegmenter()
+		defaultSeg, defaultErr = NewSegmenter(defaultDicts...)
 		slog.Debug("gse dictionary loaded", "took", time.Since(start))
-	})
+	}
 	return defaultSeg, defaultErr
+}
+
+// SetDefaultDicts sets the user dictionaries of the process-wide
+// Segmenter: before it is first loaded they are loaded with it (one load),
+// afterwards it is reloaded with them.
+func SetDefaultDicts(files ...DictFile) error {
+	defaultMu.Lock()
+	defaultDicts = files
+	seg := defaultSeg
+	defaultMu.Unlock()
+	if seg == nil {
+		return nil
+	}
+	return seg.LoadDicts(files...)
 }
 
 // Tokens normalises text and segments it, returning the words that carry
@@ -77,11 +105,31 @@ func (s *Segmenter) tokens(text string, subwords bool) []Token {
 	if text == "" {
 		return nil
 	}
-	n := Normalize(text)
-	segs := s.seg.Segment([]byte(n.Text))
-	toks := make([]Token, 0, len(segs))
+	return s.normalizedTokens(Normalize(text), subwords)
+}
+
+// normalizedTokens segments n.Text. URLs and @mentions are kept whole as
+// one token each; the text between them goes to gse.
+func (s *Segmenter) normalizedTokens(n Normalized, subwords bool) []Token {
+	toks := make([]Token, 0, len(n.Text)/4+1)
+	pos := 0
+	for _, sp := range protectedSpans(n.Text) {
+		toks = s.appendSegments(toks, n, pos, sp[0], subwords)
+		os, oe := n.Orig(sp[0], sp[1])
+		toks = append(toks, Token{Term: n.Text[sp[0]:sp[1]], Start: os, End: oe})
+		pos = sp[1]
+	}
+	return s.appendSegments(toks, n, pos, len(n.Text), subwords)
+}
+
+// appendSegments segments n.Text[from:to] with gse.
+func (s *Segmenter) appendSegments(toks []Token, n Normalized, from, to int, subwords bool) []Token {
+	if from >= to {
+		return toks
+	}
+	segs := s.gse().Segment([]byte(n.Text[from:to]))
 	for i := range segs {
-		start, end := segs[i].Start(), segs[i].End()
+		start, end := from+segs[i].Start(), from+segs[i].End()
 		term := n.Text[start:end]
 		if !meaningful(term) {
 			continue

@@ -15,6 +15,7 @@ type Config struct {
 	Bus      Bus      `yaml:"bus"`
 	State    State    `yaml:"state"`
 	Pipeline Pipeline `yaml:"pipeline"`
+	Analysis Analysis `yaml:"analysis"`
 	Log      Log      `yaml:"log"`
 }
 
@@ -105,6 +106,32 @@ type Pipeline struct {
 	BatchWait time.Duration `yaml:"batch_wait"`
 }
 
+// Analysis configures the analysis stage.
+type Analysis struct {
+	// BuiltinDict loads the starter dictionary shipped in configs/dict
+	// (embedded in the binary).
+	BuiltinDict bool `yaml:"builtin_dict"`
+	// Dicts are glob patterns of user dictionary files (`word [freq [pos]]`
+	// per line), loaded on top of gse's dictionary.
+	Dicts []string `yaml:"dicts"`
+	// DictReloadInterval is how often the dictionary files are checked for
+	// changes and reloaded; 0 disables it (SIGHUP always reloads).
+	DictReloadInterval time.Duration `yaml:"dict_reload_interval"`
+	// Model is a model file written by `yuqing train`, combined with the
+	// default rules; empty means the default rules only.
+	Model   string  `yaml:"model"`
+	Cluster Cluster `yaml:"cluster"`
+}
+
+// Cluster configures near-duplicate clustering.
+type Cluster struct {
+	// MaxDistance is the SimHash Hamming distance within which two docs
+	// are the same text (0..10).
+	MaxDistance int `yaml:"max_distance"`
+	// Window is how long a cluster keeps accepting reposts.
+	Window time.Duration `yaml:"window"`
+}
+
 // Log configures logging.
 type Log struct {
 	Level  string `yaml:"level"`
@@ -127,6 +154,8 @@ func Default() Config {
 		},
 		State:    State{Type: StateLocal, Redis: Redis{KeyPrefix: "yuqing:"}},
 		Pipeline: Pipeline{BatchSize: 500, BatchWait: 20 * time.Millisecond},
-		Log:      Log{Level: "info", Format: "text"},
+		Analysis: Analysis{BuiltinDict: true, Dicts: []string{}, DictReloadInterval: 30 * time.Second,
+			Cluster: Cluster{MaxDistance: 3, Window: 72 * time.Hour}},
+		Log: Log{Level: "info", Format: "text"},
 	}
 }

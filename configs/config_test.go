@@ -4,8 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/yuqing-dev/yuqing/analysis"
 )
 
 func TestShippedConfigsAreValid(t *testing.T) {
@@ -99,4 +102,49 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestReadDicts(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "b.txt"), []byte("乙词 10\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("甲词 10\n"), 0o644)
+	a := Default().Analysis
+	a.Dicts = []string{filepath.Join(dir, "*.txt"), filepath.Join(dir, "none-*.txt")}
+	got, err := a.ReadDicts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, d := range got {
+		names = append(names, d.Name)
+	}
+	want := []string{"builtin:dict/public_safety.txt", filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")}
+	if !slices.Equal(names, want) {
+		t.Fatalf("dicts %v, want %v", names, want)
+	}
+	if !strings.Contains(string(got[0].Data), "安全账户") {
+		t.Fatalf("built-in dictionary lacks 安全账户")
+	}
+	a.BuiltinDict = false
+	a.Dicts = []string{"[bad"}
+	if _, err := a.ReadDicts(); err == nil {
+		t.Fatal("bad glob accepted")
+	}
+}
+
+// TestBuiltinDictParses keeps the shipped starter dictionary loadable.
+func TestBuiltinDictParses(t *testing.T) {
+	srcs, err := Default().Analysis.ReadDicts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range srcs {
+		es, err := analysis.ParseDict(analysis.DictFile{Name: s.Name, Data: s.Data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) < 100 {
+			t.Errorf("%s: only %d words", s.Name, len(es))
+		}
+	}
 }

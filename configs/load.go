@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -116,6 +117,20 @@ func (c Config) Validate() error {
 	}
 	if c.Pipeline.BatchWait < 0 {
 		bad("pipeline.batch_wait", "must not be negative")
+	}
+	for i, g := range c.Analysis.Dicts {
+		if _, err := filepath.Match(g, ""); err != nil {
+			bad(fmt.Sprintf("analysis.dicts[%d]", i), "%q is not a valid glob pattern", g)
+		}
+	}
+	if c.Analysis.DictReloadInterval < 0 {
+		bad("analysis.dict_reload_interval", "must not be negative")
+	}
+	if d := c.Analysis.Cluster.MaxDistance; d < 0 || d > 10 {
+		bad("analysis.cluster.max_distance", "%d is not between 0 and 10", d)
+	}
+	if c.Analysis.Cluster.Window <= 0 {
+		bad("analysis.cluster.window", "must be positive")
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
