@@ -76,6 +76,9 @@ func WriteConfusion(w io.Writer, c *Confusion) error {
 func WriteScores(w io.Writer, s Scores) error {
 	rows := make([][]string, 0, len(s.Classes)+2)
 	for _, c := range s.Classes {
+		if c.Support == 0 && c.Predicted == 0 {
+			continue
+		}
 		rows = append(rows, []string{c.Class, f3(c.Precision), f3(c.Recall), f3(c.F1), fmt.Sprint(c.Support), fmt.Sprint(c.Predicted)})
 	}
 	rows = append(rows,
