@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -290,5 +291,31 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkSetNX measures SetNX from one goroutine and from 32 at once:
+// concurrent writers share a transaction and its fsync.
+func BenchmarkSetNX(b *testing.B) {
+	for _, par := range []int{1, 32} {
+		b.Run(fmt.Sprintf("goroutines-per-cpu=%d", par), func(b *testing.B) {
+			s, err := Open(filepath.Join(b.TempDir(), "state.db"), Options{SweepInterval: -1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			ctx := context.Background()
+			var n atomic.Int64
+			b.SetParallelism(par)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					k := fmt.Sprintf("k%d", n.Add(1))
+					if _, err := s.SetNX(ctx, k, []byte("v"), time.Hour); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
 	}
 }

@@ -147,11 +147,13 @@ func (s *Store) ReleaseLease(ctx context.Context, key, owner string) error {
 	})
 }
 
-// update runs fn in one fsynced read-write transaction after validating
+// update runs fn in an fsynced read-write transaction after validating
 // ctx, key and ttl. fn gets the time of the transaction (taken once the
 // write lock is held); an error from it rolls everything back and is
 // returned wrapped as "<what> <key>: ...", and callers must then ignore
-// whatever fn recorded in outer variables.
+// whatever fn recorded in outer variables. Concurrent updates are
+// coalesced into one transaction (bolt.DB.Batch), so fn may run more than
+// once: it must only record results, never act outside the transaction.
 func (s *Store) update(ctx context.Context, what, key string, ttl time.Duration, fn func(b buckets, now time.Time) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s %s: %w", what, key, err)
@@ -162,7 +164,7 @@ func (s *Store) update(ctx context.Context, what, key string, ttl time.Duration,
 	if ttl < 0 {
 		return fmt.Errorf("%s %s: negative ttl %v", what, key, ttl)
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Batch(func(tx *bolt.Tx) error {
 		b, err := txBuckets(tx)
 		if err != nil {
 			return err

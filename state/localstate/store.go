@@ -71,6 +71,9 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening local state %s: %w", path, err)
 	}
+	// Concurrent writes share one transaction and one fsync (bbolt's
+	// Batch); a lone writer waits at most this long for company.
+	db.MaxBatchDelay = time.Millisecond
 	if err := db.Update(initLayout); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("initialising local state %s: %w", path, err)
