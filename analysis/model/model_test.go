@@ -206,7 +206,7 @@ func TestNormalizeLabel(t *testing.T) {
 			t.Errorf("NormalizeLabel(%q) = %q, %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"Fraud", "fraud loan", "sentiment:angry", ".x", "x."} {
+	for _, bad := range []string{"Fraud", "fraud loan", "sentiment:angry", ".x", "x.", "0", "fraud.1"} {
 		if _, err := NormalizeLabel(bad); !errors.Is(err, ErrBadLabel) {
 			t.Errorf("NormalizeLabel(%q) err = %v", bad, err)
 		}

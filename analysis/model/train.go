@@ -83,11 +83,12 @@ func (o Options) withDefaults() (Options, error) {
 	return o, nil
 }
 
-var categoryID = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)*$`)
+var categoryID = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
 
 // NormalizeLabel returns the canonical form of a training label: "" and
-// "none" become LabelNone; sentiment labels and category ids (lower-case
-// letters, digits, '_' and '.') are kept; anything else is ErrBadLabel.
+// "none" become LabelNone; sentiment labels and category ids (dot-joined
+// lower-case words of letters, digits and '_' that start with a letter)
+// are kept; anything else is ErrBadLabel.
 func NormalizeLabel(l string) (string, error) {
 	switch l {
 	case "", LabelNone:

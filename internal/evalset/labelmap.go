@@ -22,7 +22,7 @@ const (
 // ErrMap is wrapped by every label-map error.
 var ErrMap = errors.New("bad label map")
 
-var categoryID = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)*$`)
+var categoryID = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
 
 // Map maps dataset labels (0, 1, 交通事故) to targets: "none", a sentiment
 // label, or one or more category ids. A row whose label maps to several
@@ -127,7 +127,7 @@ func ParseTargets(spec string) ([]string, error) {
 				return nil, fmt.Errorf("%q: a sentiment target stands alone", spec)
 			}
 		case !categoryID.MatchString(t):
-			return nil, fmt.Errorf("%q is not a category id (lower-case letters, digits, _ and ., e.g. fraud.loan)", t)
+			return nil, fmt.Errorf("%q is not a category id (lower-case words of letters, digits and _ joined by dots, starting with a letter, e.g. fraud.loan)", t)
 		}
 		out = append(out, t)
 	}

@@ -41,6 +41,7 @@ func TestParseMapErrors(t *testing.T) {
 		{"1=sentiment:angry", "want sentiment:negative"},
 		{"1=sentiment:negative|fraud", "stands alone"},
 		{"1=fraud..loan", "not a category id"},
+		{"1=2", "not a category id"},
 	}
 	for _, tt := range tests {
 		_, err := ParseMap(tt.spec)
