@@ -1,0 +1,211 @@
+package classify
+
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+//go:embed rules.yaml
+var defaultRules []byte
+
+// DefaultRules returns the embedded rules file, for tools that show or
+// edit it.
+func DefaultRules() []byte { return append([]byte(nil), defaultRules...) }
+
+var (
+	defaultOnce sync.Once
+	defaultCl   *RuleClassifier
+	defaultErr  error
+)
+
+// Default returns the built-in explainable classifier, compiled once per
+// process from the embedded rules.yaml. It is safe for concurrent use.
+func Default() (Classifier, error) {
+	defaultOnce.Do(func() {
+		var r *Rules
+		if r, defaultErr = ParseRules(defaultRules); defaultErr == nil {
+			defaultCl, defaultErr = New(r)
+		}
+	})
+	if defaultErr != nil {
+		return nil, fmt.Errorf("loading embedded classifier rules: %w", defaultErr)
+	}
+	return defaultCl, nil
+}
+
+// payload kinds: what a key of the automaton means.
+const (
+	pTerm     uint8 = iota // category evidence
+	pTrigger               // runs a pattern
+	pCombo                 // member of a combination rule
+	pNegation              // negation word (categories)
+	pRumour                // rumour denial
+	pContext               // context word
+	pIgnore                // hits inside it are ignored
+	pBreak                 // ends a sentence
+	pClause                // ends a clause
+	pSentWord              // sentiment word, signed weight
+	pDegree                // degree adverb, multiplier
+	pNegator               // sentiment negator
+	pEmoticon              // signed weight, no alignment needed
+)
+
+type payload struct {
+	kind    uint8
+	aligned bool  // must start and end on word boundaries (when Words are known)
+	cat     int16 // Taxonomy index for pTerm, pCombo
+	group   int8  // combo group for pCombo
+	idx     int32 // pattern, combo or context index
+	w       float64
+}
+
+type pattern struct {
+	re  *regexp.Regexp
+	cat int16
+	w   float64
+}
+
+const maxGroups = 4
+
+// Punctuation as it appears in normalised Text (full-width forms are
+// already folded to ASCII, 。 and 、 are not).
+var (
+	sentenceEnds = []string{"。", "!", "?", ";", "…"}
+	clauseEnds   = []string{",", "、", ":", "~"}
+)
+
+type combo struct {
+	cat    int16
+	w      float64
+	groups int
+}
+
+type context struct {
+	name     string
+	factor   float64
+	sentence bool
+	cats     []bool // by Taxonomy index
+}
+
+// RuleClassifier is the Classifier built from a rules file.
+type RuleClassifier struct {
+	ac       *automaton
+	keys     []string
+	payloads [][]payload // by key id
+	patterns []pattern
+	combos   []combo
+	contexts []context
+	severity []float64 // by Taxonomy index
+	negation ModifierRule
+	rumour   ModifierRule
+	senti    SentimentRule
+	risk     RiskRule
+	fraudIdx int
+	parent   []int // Taxonomy index of parent or -1
+	pool     sync.Pool
+}
+
+var _ Classifier = (*RuleClassifier)(nil)
+
+// New compiles validated rules (see ParseRules) into a classifier.
+func New(r *Rules) (*RuleClassifier, error) {
+	c := &RuleClassifier{negation: r.Negation, rumour: r.Rumour, senti: r.Sentiment, risk: r.Risk}
+	c.severity = make([]float64, len(Taxonomy))
+	c.parent = make([]int, len(Taxonomy))
+	for i, t := range Taxonomy {
+		c.parent[i] = -1
+		if t.Parent != "" {
+			c.parent[i] = matchIDs(t.Parent)[0]
+		}
+	}
+	c.fraudIdx = matchIDs(Fraud)[0]
+	ids := map[string]int32{}
+	add := func(term string, p payload) {
+		term, exact := strings.CutPrefix(normTerm(term), "=")
+		p.aligned = p.aligned || exact
+		id, ok := ids[term]
+		if !ok {
+			id = int32(len(c.keys))
+			ids[term] = id
+			c.keys = append(c.keys, term)
+			c.payloads = append(c.payloads, nil)
+		}
+		c.payloads[id] = append(c.payloads[id], p)
+	}
+	for _, w := range r.Ignore {
+		add(w, payload{kind: pIgnore})
+	}
+	for _, w := range sentenceEnds {
+		add(w, payload{kind: pBreak})
+	}
+	for _, w := range clauseEnds {
+		add(w, payload{kind: pClause})
+	}
+	for _, w := range r.Negation.Words {
+		add(w, payload{kind: pNegation, aligned: true})
+	}
+	for _, w := range r.Rumour.Words {
+		add(w, payload{kind: pRumour})
+	}
+	for i, cx := range r.Contexts {
+		ctx := context{name: cx.Name, factor: cx.Factor, sentence: cx.Scope == "sentence", cats: make([]bool, len(Taxonomy))}
+		for _, id := range cx.Categories {
+			for _, j := range matchIDs(id.S) {
+				ctx.cats[j] = true
+			}
+		}
+		c.contexts = append(c.contexts, ctx)
+		for _, w := range cx.Words {
+			add(w, payload{kind: pContext, idx: int32(i)})
+		}
+	}
+	for _, cr := range r.Categories {
+		cat := int16(matchIDs(cr.ID.S)[0])
+		c.severity[cat] = cr.Severity
+		for _, t := range cr.Terms {
+			add(t.Term, payload{kind: pTerm, cat: cat, w: t.Weight})
+		}
+		for _, p := range cr.Patterns {
+			re, err := regexp.Compile(p.Match)
+			if err != nil {
+				return nil, fmt.Errorf("%w: line %d: %w", ErrRules, p.Line, err)
+			}
+			for _, t := range strings.Split(p.Trigger, "|") {
+				add(t, payload{kind: pTrigger, idx: int32(len(c.patterns))})
+			}
+			c.patterns = append(c.patterns, pattern{re: re, cat: cat, w: p.Weight})
+		}
+		for _, cb := range cr.Combos {
+			idx := int32(len(c.combos))
+			c.combos = append(c.combos, combo{cat: cat, w: cb.Weight, groups: len(cb.All)})
+			for g, alts := range cb.All {
+				for _, alt := range strings.Split(alts, "|") {
+					add(alt, payload{kind: pCombo, cat: cat, group: int8(g), idx: idx})
+				}
+			}
+		}
+	}
+	s := r.Sentiment
+	for _, t := range s.Positive {
+		add(t.Term, payload{kind: pSentWord, aligned: true, w: t.Weight})
+	}
+	for _, t := range s.Negative {
+		add(t.Term, payload{kind: pSentWord, aligned: true, w: -t.Weight})
+	}
+	for _, t := range s.Emoticons {
+		// "[爱你]" also matches the variants "[爱你哦]", "[爱你们]".
+		add(strings.TrimSuffix(normTerm(t.Term), "]"), payload{kind: pEmoticon, w: t.Weight})
+	}
+	for _, t := range s.Degree {
+		add(t.Term, payload{kind: pDegree, aligned: true, w: t.Weight})
+	}
+	for _, w := range s.Negators {
+		add(w, payload{kind: pNegator, aligned: true})
+	}
+	c.ac = buildAutomaton(c.keys)
+	c.pool.New = func() any { return new(scratch) }
+	return c, nil
+}
