@@ -95,13 +95,12 @@ func (m *Model) evidence(in classify.Input, sc *scratch, ex []explained) []class
 	}
 	v1 := m.value(1, len(sc.uniq))
 	for _, u := range sc.uniq {
-		row := m.w[int(u.id)*m.k : int(u.id)*m.k+m.k]
 		v := v1
 		if !m.binary {
 			v = m.value(u.count, len(sc.uniq))
 		}
 		for e := range ex {
-			if wt := v * float64(row[ex[e].c]-row[ex[e].rival]); wt > 0 {
+			if wt := v * float64(m.vocab.weight(u.off, ex[e].c)-m.vocab.weight(u.off, ex[e].rival)); wt > 0 {
 				ex[e].insert(u, wt)
 			}
 		}

@@ -24,9 +24,12 @@ type feature struct {
 	word       int32 // index into Input.Words for a word, -1 for a bigram
 }
 
-// hashFeature is 64-bit FNV-1a over the namespace byte and s. With 64 bits
+// hashFeature is 64-bit FNV-1a over the namespace byte and s (0, which
+// marks an empty slot in the lookup table, becomes 1). With 64 bits
 // collisions among the few hundred thousand features of a model are
-// negligible (p ≈ n²/2⁶⁵), so the hash is the feature's identity.
+// negligible (p ≈ n²/2⁶⁵), so the hash is the feature's identity. The
+// hash is part of the model file format: changing it needs a new
+// FormatVersion.
 func hashFeature(ns byte, s string) uint64 {
 	const (
 		offset = 14695981039346656037
@@ -38,6 +41,9 @@ func hashFeature(ns byte, s string) uint64 {
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
 		h *= prime
+	}
+	if h == 0 {
+		return 1
 	}
 	return h
 }

@@ -56,7 +56,7 @@ var _ classify.Classifier = (*Model)(nil)
 func newModel(algo string, labels []string, keys []uint64, w, bias []float32, binary, norm bool) *Model {
 	m := &Model{algo: algo, labels: labels, keys: keys, w: w, bias: bias, binary: binary, norm: norm,
 		k: len(labels), pos: -1, neg: -1}
-	m.vocab = newTable(keys)
+	m.vocab = newTable(keys, w, len(labels))
 	m.notes = [2]string{"model " + algo + ": word", "model " + algo + ": character bigram"}
 	m.parents = make([]string, len(labels))
 	for i, l := range labels {
@@ -68,7 +68,7 @@ func newModel(algo string, labels []string, keys []uint64, w, bias []float32, bi
 			m.neg = i
 		}
 	}
-	m.pool.New = func() any { return &scratch{mark: make([]uint64, len(keys))} }
+	m.pool.New = func() any { return &scratch{} }
 	return m
 }
 
@@ -89,8 +89,7 @@ func (m *Model) HasSentiment() bool { return m.pos >= 0 || m.neg >= 0 }
 type scratch struct {
 	feats   []feature
 	uniq    []uniqFeat
-	mark    []uint64 // per feature id: generation<<32 | index into uniq
-	gen     uint64
+	seen    dedup
 	scores  []float64
 	cats    []scored
 	explain []explained
@@ -98,7 +97,7 @@ type scratch struct {
 
 // uniqFeat is one distinct known feature of a document.
 type uniqFeat struct {
-	id    int32
+	off   int32 // offset of its weights in Model.vocab
 	first int32 // index of its first occurrence in scratch.feats
 	count float64
 }
@@ -119,25 +118,24 @@ func (m *Model) Classify(in classify.Input) classify.Result {
 	return m.result(in, sc, probs)
 }
 
-// distinct collapses the features of sc.feats to the known, distinct ones.
+// distinct collapses the features of sc.feats to the distinct ones the
+// model knows.
 func (m *Model) distinct(sc *scratch) []uniqFeat {
-	sc.gen++
-	if sc.gen >= 1<<32 {
-		clear(sc.mark)
-		sc.gen = 1
-	}
+	sc.seen.reset(len(sc.feats))
 	uniq := sc.uniq[:0]
 	for i, f := range sc.feats {
-		id, ok := m.vocab.get(f.key)
-		if !ok {
+		s, seen := sc.seen.slot(f.key)
+		if seen {
+			if s.idx >= 0 {
+				uniq[s.idx].count++
+			}
 			continue
 		}
-		if mk := sc.mark[id]; mk>>32 == sc.gen {
-			uniq[mk&0xffffffff].count++
-			continue
+		s.idx = -1
+		if off, ok := m.vocab.get(f.key); ok {
+			s.idx = int32(len(uniq))
+			uniq = append(uniq, uniqFeat{off: off, first: int32(i), count: 1})
 		}
-		sc.mark[id] = sc.gen<<32 | uint64(len(uniq))
-		uniq = append(uniq, uniqFeat{id: id, first: int32(i), count: 1})
 	}
 	return uniq
 }
@@ -170,9 +168,8 @@ func (m *Model) posterior(sc *scratch) []float64 {
 		if !m.binary {
 			v = m.value(u.count, len(sc.uniq))
 		}
-		row := m.w[int(u.id)*m.k : int(u.id)*m.k+m.k]
-		for c, wc := range row {
-			s[c] += v * float64(wc)
+		for c := range s {
+			s[c] += v * float64(m.vocab.weight(u.off, c))
 		}
 	}
 	softmax(s)

@@ -383,11 +383,16 @@ func (r *evalReport) add(set *loadedSet, idx []int, res []classify.Result, minLe
 			continue
 		}
 		r.Scored++
+		pred := ""
 		if conf != nil {
-			conf.Add(set.items[j].Class, r.task.Predict(res[i].Categories, res[i].Sentiment))
+			pred = r.task.Predict(res[i].Categories, res[i].Sentiment)
+			conf.Add(set.items[j].Class, pred)
 		}
 		if r.Any != nil {
 			r.Any.Add(set.rows[j].Label, res[i].Categories)
+			if conf != nil && r.Any.Hit(res[i].Categories) {
+				r.Any.CountTyped(pred == set.items[j].Class)
+			}
 		}
 	}
 }

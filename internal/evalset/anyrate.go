@@ -18,7 +18,11 @@ type AnyRate struct {
 	Exclude   map[string]bool `json:"exclude,omitempty"`
 	ByLabel   []Rate          `json:"by_label"`
 	Total     Rate            `json:"total"`
-	index     map[string]int
+	// Typed and TypedCorrect count, when the rows also have gold classes,
+	// the hits and those whose predicted class is the gold one (CountTyped).
+	Typed        int `json:"typed_hits,omitempty"`
+	TypedCorrect int `json:"typed_hits_correct,omitempty"`
+	index        map[string]int
 }
 
 // NewAnyRate starts counting hits of prefix at threshold.
@@ -42,6 +46,15 @@ func (a *AnyRate) Hit(categories map[string]float64) bool {
 		}
 	}
 	return false
+}
+
+// CountTyped counts a row with a hit whose predicted class was (correct)
+// or was not the gold class; call it only for rows where Hit is true.
+func (a *AnyRate) CountTyped(correct bool) {
+	a.Typed++
+	if correct {
+		a.TypedCorrect++
+	}
 }
 
 // Add counts one row with dataset label label.

@@ -126,4 +126,11 @@ func TestAnyRate(t *testing.T) {
 	if a.Total.Rows != 2 || a.Total.Hits != 1 || a.Total.Rate != 0.5 {
 		t.Errorf("total %+v", a.Total)
 	}
+	a.CountTyped(true)
+	a.CountTyped(false)
+	var buf bytes.Buffer
+	if err := WriteAnyRate(&buf, a); err != nil || !strings.Contains(buf.String(), "1/2 (50.00%) have the right class") ||
+		strings.Index(buf.String(), "society") > strings.Index(buf.String(), "sports") {
+		t.Errorf("any-rate table (%v):\n%s", err, buf.String())
+	}
 }

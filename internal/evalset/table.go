@@ -3,6 +3,7 @@ package evalset
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -58,15 +59,20 @@ func cellWidth(s string) int {
 	return n
 }
 
-// WriteConfusion writes the matrix as a table, gold classes down,
-// predictions across.
+// WriteConfusion writes the matrix as a table, gold classes down
+// (classes without gold rows left out), predictions across.
 func WriteConfusion(w io.Writer, c *Confusion) error {
 	header := append([]string{"gold \\ predicted"}, c.Labels...)
-	rows := make([][]string, len(c.Labels))
+	rows := make([][]string, 0, len(c.Labels))
 	for g, l := range c.Labels {
-		rows[g] = append(rows[g], l)
+		row := []string{l}
+		total := 0
 		for _, n := range c.Counts[g] {
-			rows[g] = append(rows[g], fmt.Sprint(n))
+			row = append(row, fmt.Sprint(n))
+			total += n
+		}
+		if total > 0 {
+			rows = append(rows, row)
 		}
 	}
 	return WriteTable(w, header, rows)
@@ -114,7 +120,9 @@ func foldCount(stats []Stat) int {
 // WriteAnyRate writes the per-label hit rates.
 func WriteAnyRate(w io.Writer, a *AnyRate) error {
 	rows := make([][]string, 0, len(a.ByLabel)+1)
-	for _, r := range a.ByLabel {
+	byLabel := slices.Clone(a.ByLabel)
+	slices.SortFunc(byLabel, func(x, y Rate) int { return strings.Compare(x.Label, y.Label) })
+	for _, r := range byLabel {
 		name := r.Label
 		if a.Exclude[r.Label] {
 			name += " (excluded)"
@@ -126,7 +134,14 @@ func WriteAnyRate(w io.Writer, a *AnyRate) error {
 	if err != nil {
 		return err
 	}
-	return WriteTable(w, []string{"label", "rows", "hits", "rate"}, rows)
+	if err := WriteTable(w, []string{"label", "rows", "hits", "rate"}, rows); err != nil {
+		return err
+	}
+	if a.Typed > 0 || a.TypedCorrect > 0 {
+		_, err = fmt.Fprintf(w, "of the rows with a hit, %d/%d (%.2f%%) have the right class predicted\n",
+			a.TypedCorrect, a.Typed, 100*float64(a.TypedCorrect)/float64(max(a.Typed, 1)))
+	}
+	return err
 }
 
 func f3(x float64) string { return fmt.Sprintf("%.3f", x) }
