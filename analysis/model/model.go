@@ -119,25 +119,29 @@ func (m *Model) Classify(in classify.Input) classify.Result {
 }
 
 // distinct collapses the features of sc.feats to the distinct ones the
-// model knows.
+// model knows. Duplicates go first (the set is small and cached), then
+// the distinct keys are looked up in a tight loop whose iterations are
+// independent, so the processor overlaps their cache misses.
 func (m *Model) distinct(sc *scratch) []uniqFeat {
 	sc.seen.reset(len(sc.feats))
 	uniq := sc.uniq[:0]
 	for i, f := range sc.feats {
 		s, seen := sc.seen.slot(f.key)
 		if seen {
-			if s.idx >= 0 {
-				uniq[s.idx].count++
-			}
+			uniq[s.idx].count++
 			continue
 		}
-		s.idx = -1
-		if off, ok := m.vocab.get(f.key); ok {
-			s.idx = int32(len(uniq))
-			uniq = append(uniq, uniqFeat{off: off, first: int32(i), count: 1})
+		s.idx = int32(len(uniq))
+		uniq = append(uniq, uniqFeat{first: int32(i), count: 1})
+	}
+	known := uniq[:0]
+	for _, u := range uniq {
+		if off, ok := m.vocab.get(sc.feats[u.first].key); ok {
+			u.off = off
+			known = append(known, u)
 		}
 	}
-	return uniq
+	return known
 }
 
 // value is the input value of a feature seen count times in a document

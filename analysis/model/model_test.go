@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/yuqing-dev/yuqing/analysis/classify"
 )
@@ -231,6 +232,18 @@ func TestConcurrentClassify(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func TestDecodeRune(t *testing.T) {
+	s := "a诈骗é\xe4\xb8x🙂龥\xe4"
+	for i := 0; i < len(s); {
+		r, n := decodeRune(s, i)
+		wr, wn := utf8.DecodeRuneInString(s[i:])
+		if r != wr || n != wn {
+			t.Fatalf("at %d: decodeRune = %q/%d, utf8 says %q/%d", i, r, n, wr, wn)
+		}
+		i += n
+	}
 }
 
 func TestExtract(t *testing.T) {

@@ -79,7 +79,7 @@ type dedup struct {
 type dedupSlot struct {
 	key uint64
 	gen uint32
-	idx int32 // index into scratch.uniq, -1 for a feature the model lacks
+	idx int32 // index into scratch.uniq
 }
 
 // reset prepares the set for n features.

@@ -124,6 +124,10 @@ func saveModel(m *model.Model, path string) (int64, error) {
 		return 0, err
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return 0, err
+	}
 	if err := m.Save(tmp); err != nil {
 		tmp.Close()
 		return 0, fmt.Errorf("saving model to %s: %w", path, err)
