@@ -95,12 +95,13 @@ func (m *Model) evidence(in classify.Input, sc *scratch, ex []explained) []class
 	}
 	v1 := m.value(1, len(sc.uniq))
 	for _, u := range sc.uniq {
+		row := m.vocab.row(u.off)
 		v := v1
 		if !m.binary {
 			v = m.value(u.count, len(sc.uniq))
 		}
 		for e := range ex {
-			if wt := v * float64(m.vocab.weight(u.off, ex[e].c)-m.vocab.weight(u.off, ex[e].rival)); wt > 0 {
+			if wt := v * float64(row[ex[e].c]-row[ex[e].rival]); wt > 0 {
 				ex[e].insert(u, wt)
 			}
 		}
@@ -132,9 +133,9 @@ func (x *explained) insert(u uniqFeat, wt float64) {
 // first occurrence in the text.
 func (m *Model) evidenceItem(in classify.Input, f feature, category string, weight float64) classify.Evidence {
 	term := featureText(in, f)
-	e := classify.Evidence{Category: category, Term: term, Start: int(f.start), End: int(f.end),
+	e := classify.Evidence{Category: category, Term: term, Start: int(f.a), End: int(f.b),
 		Weight: math.Round(weight*1000) / 1000, Note: m.notes[1]}
-	if f.ns == nsWord {
+	if f.isWord() {
 		e.Note = m.notes[0]
 		e.Start, e.End = 0, 0 // not found: an empty range
 		if i := strings.Index(in.Text, term); i >= 0 {

@@ -14,38 +14,56 @@ const (
 	nsBigram byte = 'b'
 )
 
-// feature is one occurrence of a feature in an Input. For a bigram,
-// start/end are its byte offsets in Input.Text; for a word they are -1
-// (a word's offset is looked up only when it becomes evidence).
+// feature is one occurrence of a feature in an Input. For a bigram, a
+// and b are its byte offsets in Input.Text; for a word, a is its index in
+// Input.Words and b is -1 (a word's offset is looked up only when it
+// becomes evidence).
 type feature struct {
-	key        uint64
-	ns         byte
-	start, end int32
-	word       int32 // index into Input.Words for a word, -1 for a bigram
+	key  uint64
+	a, b int32
 }
 
-// hashFeature is 64-bit FNV-1a over the namespace byte and s (0, which
-// marks an empty slot in the lookup table, becomes 1). With 64 bits
-// collisions among the few hundred thousand features of a model are
-// negligible (p ≈ n²/2⁶⁵), so the hash is the feature's identity. The
-// hash is part of the model file format: changing it needs a new
-// FormatVersion.
+func (f feature) isWord() bool { return f.b < 0 }
+
+// hashFeature hashes the namespace byte and s to 64 bits: s is read 8
+// bytes at a time (shorter tails with overlapping loads, as wyhash does),
+// each word folded in with a multiply, the result finished with
+// MurmurHash3's fmix64. With 64 bits collisions among the few hundred
+// thousand features of a model are negligible (p ≈ n²/2⁶⁵), so the hash
+// is the feature's identity. The hash is part of the model file format:
+// changing it needs a new FormatVersion.
 func hashFeature(ns byte, s string) uint64 {
-	const (
-		offset = 14695981039346656037
-		prime  = 1099511628211
-	)
-	h := uint64(offset)
-	h ^= uint64(ns)
-	h *= prime
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= prime
+	const m = 0x9e3779b97f4a7c15
+	h := (uint64(ns)<<56 | uint64(len(s))) * m
+	for ; len(s) >= 8; s = s[8:] {
+		h = (h ^ le64(s)) * m
+		h ^= h >> 29
 	}
-	if h == 0 {
-		return 1
+	var v uint64
+	switch n := len(s); {
+	case n >= 4:
+		v = uint64(le32(s)) | uint64(le32(s[n-4:]))<<32
+	case n > 0:
+		v = uint64(s[0])<<16 | uint64(s[n/2])<<8 | uint64(s[n-1])
 	}
+	h = (h ^ v) * m
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
 	return h
+}
+
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func le32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // extract appends the features of in to buf: every word of in.Words, and
@@ -53,7 +71,7 @@ func hashFeature(ns byte, s string) uint64 {
 // and punctuation break a run, so no bigram spans them).
 func extract(in classify.Input, buf []feature) []feature {
 	for i, w := range in.Words {
-		buf = append(buf, feature{key: hashFeature(nsWord, w), ns: nsWord, start: -1, end: -1, word: int32(i)})
+		buf = append(buf, feature{key: hashFeature(nsWord, w), a: int32(i), b: -1})
 	}
 	text := in.Text
 	prev, prevOK := 0, false
@@ -61,8 +79,7 @@ func extract(in classify.Input, buf []feature) []feature {
 		r, size := decodeRune(text, i)
 		ok := bigramRune(r)
 		if ok && prevOK {
-			buf = append(buf, feature{key: hashFeature(nsBigram, text[prev:i+size]), ns: nsBigram,
-				start: int32(prev), end: int32(i + size), word: -1})
+			buf = append(buf, feature{key: hashFeature(nsBigram, text[prev:i+size]), a: int32(prev), b: int32(i + size)})
 		}
 		prev, prevOK = i, ok
 		i += size
@@ -95,8 +112,8 @@ func bigramRune(r rune) bool {
 
 // featureText is the text of f in in: the word or the bigram.
 func featureText(in classify.Input, f feature) string {
-	if f.ns == nsWord {
-		return in.Words[f.word]
+	if f.isWord() {
+		return in.Words[f.a]
 	}
-	return in.Text[f.start:f.end]
+	return in.Text[f.a:f.b]
 }

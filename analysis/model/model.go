@@ -172,8 +172,8 @@ func (m *Model) posterior(sc *scratch) []float64 {
 		if !m.binary {
 			v = m.value(u.count, len(sc.uniq))
 		}
-		for c := range s {
-			s[c] += v * float64(m.vocab.weight(u.off, c))
+		for c, w := range m.vocab.row(u.off) {
+			s[c] += v * float64(w)
 		}
 	}
 	softmax(s)

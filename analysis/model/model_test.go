@@ -250,7 +250,14 @@ func TestExtract(t *testing.T) {
 	in := classify.Input{Text: "贷款, 秒批ok!", Words: []string{"贷款", "秒批", "ok"}}
 	var got []string
 	for _, f := range extract(in, nil) {
-		got = append(got, string(f.ns)+":"+featureText(in, f))
+		ns := "b:"
+		if f.isWord() {
+			ns = "w:"
+		}
+		got = append(got, ns+featureText(in, f))
+		if f.isWord() && f.key != hashFeature(nsWord, featureText(in, f)) || !f.isWord() && f.key != hashFeature(nsBigram, featureText(in, f)) {
+			t.Errorf("feature %q has the wrong key", featureText(in, f))
+		}
 	}
 	want := []string{"w:贷款", "w:秒批", "w:ok", "b:贷款", "b:秒批", "b:批o", "b:ok"}
 	if !reflect.DeepEqual(got, want) {
@@ -258,5 +265,30 @@ func TestExtract(t *testing.T) {
 	}
 	if hashFeature(nsWord, "贷款") == hashFeature(nsBigram, "贷款") {
 		t.Error("word and bigram share a hash")
+	}
+}
+
+// TestHashDistinct hashes many short strings of every length up to 20
+// (the overlapping loads must still tell them apart) and wants no
+// collision.
+func TestHashDistinct(t *testing.T) {
+	seen := map[uint64]string{}
+	rng := rand.New(rand.NewPCG(5, 5))
+	for n := 0; n <= 20; n++ {
+		for range 5000 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = byte('a' + rng.IntN(3))
+			}
+			s := string(b)
+			h := hashFeature(nsBigram, s)
+			if prev, ok := seen[h]; ok && prev != s {
+				t.Fatalf("%q and %q collide", prev, s)
+			}
+			seen[h] = s
+		}
+	}
+	if len(seen) < 50000 {
+		t.Errorf("only %d distinct strings hashed", len(seen))
 	}
 }

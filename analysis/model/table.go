@@ -1,26 +1,26 @@
 package model
 
-import (
-	"math"
-	"math/bits"
-)
+import "math/bits"
 
 // table maps feature hashes to their weight rows for inference. It is an
 // open-addressing hash table with linear probing at a load factor ≤ 1/2,
 // indexed by the high bits of the key times a Fibonacci constant (FNV's
-// low bits mix poorly). Each slot holds the key and the feature's k
-// weights side by side, so a lookup and the weights it finds cost one
-// cache miss, not three (map, id, weight matrix); feature lookups are
-// most of the time inference takes.
+// low bits mix poorly). Slots hold a 32-bit fingerprint of the key, so the
+// probed array is small enough for the L2 cache (4 bytes a slot) and a
+// feature the model lacks costs no trip to memory; a known feature's
+// weights sit at its slot in a parallel array. Feature lookups are most
+// of the time inference takes.
 //
-// Slot layout in data, stride 2+k uint32s: key low, key high, then the k
-// weights as float32 bits. A zero key marks an empty slot (hashFeature
-// never returns 0).
+// A fingerprint can match a key the model lacks with probability about
+// 2⁻³² per lookup, which gives an unseen feature some feature's weights
+// about once in four billion lookups; that is accepted. A zero
+// fingerprint marks an empty slot.
 type table struct {
-	data   []uint32
-	stride int
-	shift  uint
-	mask   uint64
+	fp    []uint32
+	w     []float32 // k weights per slot
+	k     int
+	shift uint
+	mask  uint64
 }
 
 func newTable(keys []uint64, w []float32, k int) table {
@@ -28,43 +28,46 @@ func newTable(keys []uint64, w []float32, k int) table {
 	for size < 2*len(keys) {
 		size *= 2
 	}
-	t := table{data: make([]uint32, size*(2+k)), stride: 2 + k,
+	t := table{fp: make([]uint32, size), w: make([]float32, size*k), k: k,
 		shift: uint(64 - bits.TrailingZeros(uint(size))), mask: uint64(size - 1)}
 	for id, key := range keys {
 		i := t.home(key)
-		for t.data[int(i)*t.stride] != 0 || t.data[int(i)*t.stride+1] != 0 {
+		for t.fp[i] != 0 {
 			i = (i + 1) & t.mask
 		}
-		s := t.data[int(i)*t.stride:]
-		s[0], s[1] = uint32(key), uint32(key>>32)
-		for c := range k {
-			s[2+c] = math.Float32bits(w[id*k+c])
-		}
+		t.fp[i] = fingerprint(key)
+		copy(t.w[int(i)*k:int(i)*k+k], w[id*k:id*k+k])
 	}
 	return t
+}
+
+func fingerprint(key uint64) uint32 {
+	if f := uint32(key ^ key>>32); f != 0 {
+		return f
+	}
+	return 1
 }
 
 func (t *table) home(key uint64) uint64 {
 	return (key * 0x9e3779b97f4a7c15) >> t.shift
 }
 
-// get returns the offset in data of key's weights.
+// get returns the offset in t.w of key's weights.
 func (t *table) get(key uint64) (int32, bool) {
-	lo, hi := uint32(key), uint32(key>>32)
+	f := fingerprint(key)
 	for i := t.home(key); ; i = (i + 1) & t.mask {
-		s := t.data[int(i)*t.stride : int(i)*t.stride+2]
-		if s[0] == lo && s[1] == hi {
-			return int32(int(i)*t.stride + 2), true
-		}
-		if s[0] == 0 && s[1] == 0 {
+		switch t.fp[i] {
+		case f:
+			return int32(int(i) * t.k), true
+		case 0:
 			return 0, false
 		}
 	}
 }
 
-// weight is weight c of the row at off.
-func (t *table) weight(off int32, c int) float32 {
-	return math.Float32frombits(t.data[int(off)+c])
+// row is the k weights at off.
+func (t *table) row(off int32) []float32 {
+	return t.w[off : int(off)+t.k]
 }
 
 // dedup is a small per-call set of the feature keys of one document,
