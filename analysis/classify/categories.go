@@ -2,7 +2,9 @@ package classify
 
 import (
 	"math"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxRepeats is how many occurrences of one term in one category are
@@ -40,15 +42,22 @@ func (d *doc) dropped(i int, h catHit) bool {
 	if h.key >= 0 && d.c.needsWhole(h.key, pTerm) && !d.whole(h.start, h.end) {
 		return true
 	}
-	if inside(d.s.ignores, h.start, h.end) {
+	s := d.s
+	if inside(s.ignores, s.maxIgn, h.start, h.end) {
 		return true
 	}
-	for j, o := range d.s.cands {
-		if j != i && o.cat == h.cat && o.start <= h.start && h.end <= o.end && o.end-o.start > h.end-h.start {
+	longer := func(o catHit) bool {
+		return o.cat == h.cat && o.start <= h.start && h.end <= o.end && o.end-o.start > h.end-h.start
+	}
+	for j := i + 1; j < len(s.cands) && s.cands[j].end-s.maxCand <= h.start; j++ {
+		if longer(s.cands[j]) {
 			return true
 		}
-		if j < i && o.cat == h.cat && o.start == h.start && o.end == h.end {
-			return true // the same span matched twice (term and pattern)
+	}
+	for j := i - 1; j >= 0 && s.cands[j].end == h.end; j-- {
+		o := s.cands[j]
+		if longer(o) || o.cat == h.cat && o.start == h.start {
+			return true // a longer hit, or the same span matched twice (term and pattern)
 		}
 	}
 	return false
@@ -81,40 +90,79 @@ func (d *doc) repeat(cat int16, key int32) int {
 // factor is what negation, rumour denial and context do to a hit of cat at
 // [start, end): a multiplier in [0, 1] and a note saying why.
 func (d *doc) factor(cat int16, start, end int32) (float64, string) {
-	s, c := d.s, d.c
+	c := d.c
 	f, note := 1.0, ""
-	for _, n := range s.negs {
-		if n.end <= start && d.runesBetween(n.end, start, c.negation.Window) <= c.negation.Window &&
-			!d.brokenBetween(n.end, start) && d.whole(n.start, n.end) {
-			f *= c.negation.Factor
-			note = addNote(note, "negated by "+d.text[n.start:n.end])
-			break
-		}
+	if n, ok := d.negation(start); ok {
+		f *= c.negation.Factor
+		note = addNote(note, "negated by "+d.text[n.start:n.end])
 	}
 	sent := d.sentence(start)
-	for _, r := range s.rumours {
-		if d.sentence(r.start) == sent && (r.end <= start || r.start >= end) {
-			f *= c.rumour.Factor
-			note = addNote(note, "rumour denial "+d.text[r.start:r.end])
-			break
-		}
+	if r, ok := d.rumour(sent, start, end); ok {
+		f *= c.rumour.Factor
+		note = addNote(note, "rumour denial "+d.text[r.start:r.end])
 	}
-	best, word := 1.0, ""
-	for _, x := range s.ctxs {
-		cx := &c.contexts[x.idx]
-		if !cx.cats[cat] || cx.factor >= best || x.start < end && start < x.end {
-			continue
-		}
-		if cx.sentence && d.sentence(x.start) != sent {
-			continue
-		}
-		best, word = cx.factor, d.text[x.start:x.end]
-	}
-	if word != "" {
-		f *= best
-		note = addNote(note, "context "+word)
+	if x, ok := d.context(cat, sent, start, end); ok {
+		f *= c.contexts[x.idx].factor
+		note = addNote(note, "context "+d.text[x.start:x.end])
 	}
 	return f, note
+}
+
+// negation finds a whole-word negation ending at most the window before
+// start, in the same clause.
+func (d *doc) negation(start int32) (acHit, bool) {
+	negs, win := d.s.negs, d.c.negation.Window
+	i, _ := slices.BinarySearchFunc(negs, start+1, func(n acHit, e int32) int { return int(n.end - e) })
+	for i--; i >= 0 && start-negs[i].end <= int32(win*utf8.UTFMax); i-- {
+		n := negs[i]
+		if d.runesBetween(n.end, start, win) <= win && !d.brokenBetween(n.end, start) && d.whole(n.start, n.end) {
+			return n, true
+		}
+	}
+	return acHit{}, false
+}
+
+// rumour finds a rumour denial in sentence sent, outside [start, end).
+func (d *doc) rumour(sent int, start, end int32) (acHit, bool) {
+	from, to := d.sentenceSpan(sent)
+	rs := d.s.rumours
+	i, _ := slices.BinarySearchFunc(rs, from+1, func(r acHit, e int32) int { return int(r.end - e) })
+	for ; i < len(rs) && rs[i].start < to; i++ {
+		if r := rs[i]; r.end <= start || r.start >= end {
+			return r, true
+		}
+	}
+	return acHit{}, false
+}
+
+// context finds the strongest context that applies to a hit of cat: in
+// the document, or in sentence sent for sentence-scoped contexts. A
+// context word overlapping the hit itself does not count.
+func (d *doc) context(cat int16, sent int, start, end int32) (ctxHit, bool) {
+	s, c := d.s, d.c
+	var best ctxHit
+	found := false
+	better := func(x ctxHit) {
+		cx := &c.contexts[x.idx]
+		if cx.cats[cat] && (x.end <= start || x.start >= end) && (!found || cx.factor < c.contexts[best.idx].factor) {
+			best, found = x, true
+		}
+	}
+	for i, cx := range c.contexts {
+		if !cx.sentence {
+			for _, x := range s.docCtx[i] {
+				better(x)
+			}
+		}
+	}
+	from, to := d.sentenceSpan(sent)
+	i, _ := slices.BinarySearchFunc(s.ctxs, from+1, func(x ctxHit, e int32) int { return int(x.end - e) })
+	for ; i < len(s.ctxs) && s.ctxs[i].start < to; i++ {
+		if c.contexts[s.ctxs[i].idx].sentence {
+			better(s.ctxs[i])
+		}
+	}
+	return best, found
 }
 
 func addNote(note, s string) string {
@@ -152,7 +200,7 @@ func (d *doc) combos() {
 		cb := &c.combos[m.combo]
 		var g [maxGroups]best
 		for _, o := range s.members {
-			if o.combo != m.combo || inside(s.ignores, o.start, o.end) {
+			if o.combo != m.combo || g[o.group].ok && g[o.group].f >= 1 || inside(s.ignores, s.maxIgn, o.start, o.end) {
 				continue
 			}
 			f, note := d.factor(cb.cat, o.start, o.end)

@@ -63,12 +63,17 @@ type payload struct {
 }
 
 type pattern struct {
-	re  *regexp.Regexp
-	cat int16
-	w   float64
+	re            *regexp.Regexp
+	cat           int16
+	w             float64
+	before, after int // characters around the trigger
 }
 
 const maxGroups = 4
+
+// defaultAfter is how many characters after its trigger a pattern may
+// reach when the rule does not say.
+const defaultAfter = 32
 
 // Punctuation as it appears in normalised Text (full-width forms are
 // already folded to ASCII, 。 and 、 are not).
@@ -169,14 +174,22 @@ func New(r *Rules) (*RuleClassifier, error) {
 			add(t.Term, payload{kind: pTerm, cat: cat, w: t.Weight})
 		}
 		for _, p := range cr.Patterns {
-			re, err := regexp.Compile(p.Match)
+			expr := p.Match
+			if p.Before == 0 {
+				expr = "^(?:" + expr + ")"
+			}
+			re, err := regexp.Compile(expr)
 			if err != nil {
 				return nil, fmt.Errorf("%w: line %d: %w", ErrRules, p.Line, err)
 			}
 			for _, t := range strings.Split(p.Trigger, "|") {
 				add(t, payload{kind: pTrigger, idx: int32(len(c.patterns))})
 			}
-			c.patterns = append(c.patterns, pattern{re: re, cat: cat, w: p.Weight})
+			after := p.After
+			if after == 0 {
+				after = defaultAfter
+			}
+			c.patterns = append(c.patterns, pattern{re: re, cat: cat, w: p.Weight, before: p.Before, after: after})
 		}
 		for _, cb := range cr.Combos {
 			idx := int32(len(c.combos))

@@ -15,14 +15,24 @@ type scratch struct {
 	negs     []acHit
 	rumours  []acHit
 	ignores  []acHit
+	maxIgn   int32 // longest ignore hit
+	maxCand  int32 // longest candidate
+	docCtx   [][]ctxHit
+	sentDrop []bool
+	tries    []uint8 // pattern runs so far, by pattern
 	ctxs     []ctxHit
 	cands    []catHit
 	members  []member
-	patterns []int32
+	triggers []trigger
 	senti    []sentHit
 	bounds   []uint64
 	counts   []keyCount
 	miss     []float64
+}
+
+type trigger struct {
+	pattern    int32
+	start, end int32
 }
 
 type ctxHit struct {
@@ -83,7 +93,12 @@ func (d *doc) collect() {
 	s := d.s
 	s.hits = d.c.ac.scan(d.text, s.hits[:0])
 	s.breaks, s.clauses, s.negs, s.rumours, s.ignores = s.breaks[:0], s.clauses[:0], s.negs[:0], s.rumours[:0], s.ignores[:0]
-	s.ctxs, s.cands, s.members, s.patterns, s.senti = s.ctxs[:0], s.cands[:0], s.members[:0], s.patterns[:0], s.senti[:0]
+	s.ctxs, s.cands, s.members, s.triggers, s.senti = s.ctxs[:0], s.cands[:0], s.members[:0], s.triggers[:0], s.senti[:0]
+	s.maxIgn, s.maxCand = 0, 0
+	s.docCtx = slices.Grow(s.docCtx[:0], len(d.c.contexts))[:len(d.c.contexts)]
+	for i := range s.docCtx {
+		s.docCtx[i] = s.docCtx[i][:0]
+	}
 	for _, h := range s.hits {
 		for _, p := range d.c.payloads[h.key] {
 			switch p.kind {
@@ -98,14 +113,16 @@ func (d *doc) collect() {
 				s.rumours = append(s.rumours, h)
 			case pIgnore:
 				s.ignores = append(s.ignores, h)
+				s.maxIgn = max(s.maxIgn, h.end-h.start)
 			case pContext:
 				s.ctxs = append(s.ctxs, ctxHit{p.idx, h.start, h.end})
+				if l := &s.docCtx[p.idx]; len(*l) < 2 {
+					*l = append(*l, ctxHit{p.idx, h.start, h.end})
+				}
 			case pTerm:
 				s.cands = append(s.cands, catHit{p.cat, h.key, h.start, h.end, p.w})
 			case pTrigger:
-				if !slices.Contains(s.patterns, p.idx) {
-					s.patterns = append(s.patterns, p.idx)
-				}
+				s.triggers = append(s.triggers, trigger{p.idx, h.start, h.end})
 			case pCombo:
 				s.members = append(s.members, member{p.idx, int32(p.group), h.key, h.start, h.end})
 			default:
@@ -113,12 +130,66 @@ func (d *doc) collect() {
 			}
 		}
 	}
-	for _, pi := range s.patterns {
-		p := d.c.patterns[pi]
-		for _, loc := range p.re.FindAllStringIndex(d.text, 4) {
-			s.cands = append(s.cands, catHit{p.cat, -1 - pi, int32(loc[0]), int32(loc[1]), p.w})
+	d.runPatterns()
+	// Candidates in order of end offset (patterns were appended last), so
+	// that containment is checked among neighbours only.
+	slices.SortStableFunc(s.cands, func(a, b catHit) int { return int(a.end - b.end) })
+	for _, h := range s.cands {
+		s.maxCand = max(s.maxCand, h.end-h.start)
+	}
+}
+
+// runPatterns runs each triggered pattern at its trigger: anchored at the
+// trigger's start, or (when the rule sets before) over the few characters
+// around it. Either way the cost of a regular expression does not grow
+// with the length of the document.
+func (d *doc) runPatterns() {
+	s := d.s
+	s.tries = slices.Grow(s.tries[:0], len(d.c.patterns))[:len(d.c.patterns)]
+	clear(s.tries)
+	for _, t := range s.triggers {
+		if s.tries[t.pattern] >= maxPatternRuns {
+			continue
+		}
+		s.tries[t.pattern]++
+		p := &d.c.patterns[t.pattern]
+		from := int(t.start)
+		if p.before > 0 {
+			from = d.runesBack(from, p.before)
+		}
+		to := d.runesForward(int(t.end), p.after)
+		if p.before == 0 {
+			if loc := p.re.FindStringIndex(d.text[from:to]); loc != nil {
+				s.cands = append(s.cands, catHit{p.cat, -1 - t.pattern, int32(from + loc[0]), int32(from + loc[1]), p.w})
+			}
+			continue
+		}
+		for _, loc := range p.re.FindAllStringIndex(d.text[from:to], 2) {
+			s.cands = append(s.cands, catHit{p.cat, -1 - t.pattern, int32(from + loc[0]), int32(from + loc[1]), p.w})
 		}
 	}
+}
+
+// maxPatternRuns bounds the runs of one pattern on one document: a term
+// counts at most maxRepeats times anyway.
+const maxPatternRuns = 8
+
+// runesBack returns the offset n runes before i (or 0).
+func (d *doc) runesBack(i, n int) int {
+	for ; n > 0 && i > 0; n-- {
+		_, size := utf8.DecodeLastRuneInString(d.text[:i])
+		i -= size
+	}
+	return i
+}
+
+// runesForward returns the offset n runes after i (or the end).
+func (d *doc) runesForward(i, n int) int {
+	for ; n > 0 && i < len(d.text); n-- {
+		_, size := utf8.DecodeRuneInString(d.text[i:])
+		i += size
+	}
+	return i
 }
 
 // markBounds records the word boundaries of in.Words in Text, for hits that
@@ -161,10 +232,11 @@ func (d *doc) whole(start, end int32) bool {
 }
 
 // inside reports whether [start, end) lies within one of spans and is
-// shorter than it.
-func inside(spans []acHit, start, end int32) bool {
-	for _, sp := range spans {
-		if sp.start <= start && end <= sp.end && sp.end-sp.start > end-start {
+// shorter than it. spans are sorted by end and none is longer than maxLen.
+func inside(spans []acHit, maxLen, start, end int32) bool {
+	i, _ := slices.BinarySearchFunc(spans, end, func(sp acHit, e int32) int { return int(sp.end - e) })
+	for ; i < len(spans) && spans[i].end-maxLen <= start; i++ {
+		if sp := spans[i]; sp.start <= start && sp.end-sp.start > end-start {
 			return true
 		}
 	}
@@ -177,14 +249,22 @@ func (d *doc) sentence(pos int32) int {
 	return n
 }
 
-// brokenBetween reports whether a clause or sentence ends in [from, to).
-func (d *doc) brokenBetween(from, to int32) bool {
-	for _, b := range d.s.clauses {
-		if b > from && b <= to {
-			return true
-		}
+// sentenceSpan returns the byte range of sentence n.
+func (d *doc) sentenceSpan(n int) (int32, int32) {
+	from, to := int32(0), int32(len(d.text))
+	if n > 0 {
+		from = d.s.breaks[n-1]
 	}
-	return false
+	if n < len(d.s.breaks) {
+		to = d.s.breaks[n]
+	}
+	return from, to
+}
+
+// brokenBetween reports whether a clause or sentence ends in (from, to].
+func (d *doc) brokenBetween(from, to int32) bool {
+	i, _ := slices.BinarySearch(d.s.clauses, from+1)
+	return i < len(d.s.clauses) && d.s.clauses[i] <= to
 }
 
 // runesBetween counts runes in text[from:to], stopping once past limit.

@@ -57,12 +57,16 @@ type CategoryRule struct {
 	Combos   []ComboRule   `yaml:"combos"`
 }
 
-// PatternRule is a regular expression, run only when Trigger occurs in
-// the text.
+// PatternRule is a regular expression, run only where Trigger occurs in
+// the text. The match must start at the trigger, unless Before lets it
+// start up to that many characters earlier; it may reach After characters
+// past the trigger's end (32 when zero).
 type PatternRule struct {
 	Match   string  `yaml:"match"`
 	Trigger string  `yaml:"trigger"`
 	Weight  float64 `yaml:"weight"`
+	Before  int     `yaml:"before"`
+	After   int     `yaml:"after"`
 	Line    int     `yaml:"-"`
 }
 
@@ -119,8 +123,13 @@ func (w *Weights) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
 		return fmt.Errorf("line %d: want a mapping of term: weight", n.Line)
 	}
+	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		if prev, ok := seen[k.Value]; ok {
+			return fmt.Errorf("line %d: term %q already listed at line %d", k.Line, k.Value, prev)
+		}
+		seen[k.Value] = k.Line
 		f, err := strconv.ParseFloat(v.Value, 64)
 		if v.Kind != yaml.ScalarNode || err != nil {
 			return fmt.Errorf("line %d: weight of %q is not a number", v.Line, k.Value)

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -15,6 +16,7 @@ const maxSentimentEvidence = 24
 // exclamation marks and is squashed by tanh(sum/scale) into (-1, 1).
 func (d *doc) sentiment() {
 	s, rule := d.s, &d.c.senti
+	d.markContained()
 	sum, explained := 0.0, 0
 	for i, h := range s.senti {
 		if h.p.aligned && !d.whole(h.start, h.end) || d.sentimentInside(i) {
@@ -59,18 +61,31 @@ func (d *doc) closeBracket(end int32) int32 {
 	return end
 }
 
-// sentimentInside reports whether sentiment hit i lies inside a longer
-// sentiment hit (错 inside 不错, 哈哈 inside [哈哈]).
-func (d *doc) sentimentInside(i int) bool {
-	h := d.s.senti[i]
-	for j, o := range d.s.senti {
-		if j != i && o.start <= h.start && h.end <= o.end && o.end-o.start > h.end-h.start &&
-			(!o.p.aligned || d.whole(o.start, o.end)) {
-			return true
+// markContained flags the sentiment hits that lie inside a longer one
+// (错 inside 不错, 哈哈 inside [哈哈]); hits are in order of end offset.
+func (d *doc) markContained() {
+	s := d.s
+	s.sentDrop = slices.Grow(s.sentDrop[:0], len(s.senti))[:len(s.senti)]
+	maxLen := int32(0)
+	for _, h := range s.senti {
+		maxLen = max(maxLen, h.end-h.start)
+	}
+	for i, h := range s.senti {
+		s.sentDrop[i] = false
+		longer := func(o sentHit) bool {
+			return o.start <= h.start && h.end <= o.end && o.end-o.start > h.end-h.start && (!o.p.aligned || d.whole(o.start, o.end))
+		}
+		for j := i + 1; j < len(s.senti) && s.senti[j].end-maxLen <= h.start && !s.sentDrop[i]; j++ {
+			s.sentDrop[i] = longer(s.senti[j])
+		}
+		for j := i - 1; j >= 0 && s.senti[j].end == h.end && !s.sentDrop[i]; j-- {
+			s.sentDrop[i] = longer(s.senti[j])
 		}
 	}
-	return false
 }
+
+// sentimentInside reports whether sentiment hit i lies inside a longer one.
+func (d *doc) sentimentInside(i int) bool { return d.s.sentDrop[i] }
 
 // modified applies the degree adverbs and negators before word i.
 func (d *doc) modified(i int) (float64, string) {

@@ -112,6 +112,9 @@ func (c *CategoryRule) validate() error {
 				return fmt.Errorf("line %d: pattern %q: empty trigger", p.Line, p.Match)
 			}
 		}
+		if p.Before < 0 || p.After < 0 || p.Before > 64 || p.After > 128 {
+			return fmt.Errorf("line %d: pattern window before %d, after %d: want 0..64 and 0..128", p.Line, p.Before, p.After)
+		}
 		if _, err := regexp.Compile(p.Match); err != nil {
 			return fmt.Errorf("line %d: pattern: %w", p.Line, err)
 		}
