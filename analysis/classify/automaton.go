@@ -2,6 +2,7 @@ package classify
 
 import (
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -18,12 +19,12 @@ import (
 // lines, needs rune-level symbols and byte offsets, and stays read-only
 // after construction, so it is safe for concurrent use without locks.
 type automaton struct {
-	bmp    []uint16        // rune → symbol for runes < 0x10000; 0 = none
-	astral map[rune]uint16 // rune → symbol above the BMP
-	root   []int32         // symbol → state from the root
-	states []acState
-	outs   []int32 // key ids, indexed by acState.out
-	keyLen []int   // byte length of each key
+	bmp      []uint16        // rune → symbol for runes < 0x10000; 0 = none
+	astral   map[rune]uint16 // rune → symbol above the BMP
+	root     []int32         // symbol → state from the root
+	states   []acState
+	outs     []int32 // key ids, indexed by acState.out
+	keyRunes []int32 // length of each key in symbols
 }
 
 type acState struct {
@@ -44,7 +45,8 @@ type acHit struct {
 }
 
 // buildAutomaton compiles keys; key i is reported as id i. Empty keys are
-// never reported. Duplicate keys are reported once per id.
+// never reported. Keys must not contain separators (see transparent) and
+// must be at most maxKeyRunes characters long.
 func buildAutomaton(keys []string) *automaton {
 	a := &automaton{bmp: make([]uint16, 0x10000), astral: map[rune]uint16{}}
 	nsym := uint16(0)
@@ -66,7 +68,7 @@ func buildAutomaton(keys []string) *automaton {
 	a.states = []acState{{}}
 	own := [][]int32{nil}
 	for id, k := range keys {
-		a.keyLen = append(a.keyLen, len(k))
+		a.keyRunes = append(a.keyRunes, int32(utf8.RuneCountInString(k)))
 		if k == "" {
 			continue
 		}
@@ -140,15 +142,52 @@ func (a *automaton) sym(r rune) uint16 {
 	return a.astral[r]
 }
 
+// maxKeyRunes is the longest key the automaton reports correctly.
+const maxKeyRunes = 64
+
+// transparent reports whether r is a separator that spammers put between
+// the characters of a word to dodge keyword filters (贷.款, 别^墅, 上 好 的
+// 茶 叶). The automaton reads through it: a key matches across it, and the
+// hit's offsets still cover the text as written.
+func transparent(r rune) bool {
+	switch r {
+	case ' ', '.', '^', '*', '|', '_', '`', '\'', '"', '/', '\\', '-', '+', '=', '#', '$', '%', '&', '@',
+		'·', '•', '●', '★', '☆', '♥', '❤', '♡', '※', '丶':
+		return true
+	}
+	return false
+}
+
+// stripTransparent removes separators from a key.
+func stripTransparent(k string) string {
+	if !strings.ContainsFunc(k, transparent) {
+		return k
+	}
+	return strings.Map(func(r rune) rune {
+		if transparent(r) {
+			return -1
+		}
+		return r
+	}, k)
+}
+
 // scan appends every occurrence of every key in text to hits, in order of
 // end offset, and returns the extended slice.
 func (a *automaton) scan(text string, hits []acHit) []acHit {
+	var starts [maxKeyRunes]int32 // byte offsets of the last symbols read
+	n := int32(0)
 	s := int32(0)
 	for i := 0; i < len(text); {
 		r, size := rune(text[i]), 1
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(text[i:])
 		}
+		if transparent(r) {
+			i += size
+			continue
+		}
+		starts[n%maxKeyRunes] = int32(i)
+		n++
 		i += size
 		sym := a.sym(r)
 		if sym == 0 {
@@ -158,7 +197,8 @@ func (a *automaton) scan(text string, hits []acHit) []acHit {
 		s = a.step(s, sym)
 		st := &a.states[s]
 		for _, k := range a.outs[st.out : st.out+st.nout] {
-			hits = append(hits, acHit{key: k, start: int32(i - a.keyLen[k]), end: int32(i)})
+			start := starts[(n-a.keyRunes[k])%maxKeyRunes]
+			hits = append(hits, acHit{key: k, start: start, end: int32(i)})
 		}
 	}
 	return hits

@@ -130,6 +130,7 @@ func New(r *Rules) (*RuleClassifier, error) {
 	ids := map[string]int32{}
 	add := func(term string, p payload) {
 		term, exact := strings.CutPrefix(normTerm(term), "=")
+		term = stripTransparent(term)
 		p.aligned = p.aligned || exact
 		id, ok := ids[term]
 		if !ok {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // validate checks what the YAML decoder cannot: ids, ranges, regular
@@ -50,8 +51,8 @@ func checkModifier(name string, m ModifierRule) error {
 
 func checkWords(where string, words []string) error {
 	for _, w := range words {
-		if normTerm(w) == "" {
-			return fmt.Errorf("%s: empty word", where)
+		if err := checkTerm(w); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
 		}
 	}
 	return nil
@@ -99,8 +100,8 @@ func (c *CategoryRule) validate() error {
 		if t.Weight <= 0 || t.Weight > 1 {
 			return fmt.Errorf("line %d: term %q: weight %v not in (0, 1]", t.Line, t.Term, t.Weight)
 		}
-		if normTerm(t.Term) == "" {
-			return fmt.Errorf("line %d: empty term", t.Line)
+		if err := checkTerm(t.Term); err != nil {
+			return fmt.Errorf("line %d: %w", t.Line, err)
 		}
 	}
 	for _, p := range c.Patterns {
@@ -108,8 +109,8 @@ func (c *CategoryRule) validate() error {
 			return fmt.Errorf("line %d: pattern weight %v not in (0, 1]", p.Line, p.Weight)
 		}
 		for _, t := range strings.Split(p.Trigger, "|") {
-			if normTerm(t) == "" {
-				return fmt.Errorf("line %d: pattern %q: empty trigger", p.Line, p.Match)
+			if err := checkTerm(t); err != nil {
+				return fmt.Errorf("line %d: pattern %q: trigger: %w", p.Line, p.Match, err)
 			}
 		}
 		if p.Before < 0 || p.After < 0 || p.Before > 64 || p.After > 128 {
@@ -128,8 +129,8 @@ func (c *CategoryRule) validate() error {
 		}
 		for _, g := range cb.All {
 			for _, alt := range strings.Split(g, "|") {
-				if normTerm(alt) == "" {
-					return fmt.Errorf("line %d: combo group %q has an empty alternative", cb.Line, g)
+				if err := checkTerm(alt); err != nil {
+					return fmt.Errorf("line %d: combo group %q: %w", cb.Line, g, err)
 				}
 			}
 		}
@@ -159,6 +160,19 @@ func (s *SentimentRule) validate() error {
 		return fmt.Errorf("sentiment: scale %v must be positive", s.Scale)
 	}
 	return checkWords("sentiment negators", s.Negators)
+}
+
+// checkTerm reports a term the automaton cannot match: empty once
+// separators are removed, or too long.
+func checkTerm(s string) error {
+	k := stripTransparent(strings.TrimPrefix(normTerm(s), "="))
+	switch {
+	case k == "":
+		return fmt.Errorf("empty term %q", s)
+	case utf8.RuneCountInString(k) > maxKeyRunes:
+		return fmt.Errorf("term %q longer than %d characters", s, maxKeyRunes)
+	}
+	return nil
 }
 
 // normTerm folds a rules-file term the way the analysis stage folds Text
