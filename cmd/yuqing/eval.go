@@ -135,8 +135,14 @@ type evalReport struct {
 	Any        *evalset.AnyRate   `json:"any,omitempty"`
 	Sentiment  *sentimentCoverage `json:"sentiment,omitempty"`
 	Took       float64            `json:"took_seconds"`
-	perFold    []*evalset.Confusion
-	task       *evalset.Task
+	// ClassifyCPU is the classifier's time per row on one worker: the wall
+	// time of the classifying phases times the number of workers, over
+	// the rows (segmentation excluded, evidence included).
+	ClassifyCPU float64 `json:"classify_us_per_row"`
+	classified  int
+	classifyDur time.Duration
+	perFold     []*evalset.Confusion
+	task        *evalset.Task
 }
 
 // sentimentCoverage says how many rows got a sentiment at all.
@@ -293,7 +299,7 @@ func evalSaved(ctx context.Context, fl evalFlags, set *loadedSet, rep *evalRepor
 	for i := range all {
 		all[i] = i
 	}
-	res, err := classifyAll(ctx, c, set.inputs, all, progress)
+	res, err := rep.classify(ctx, c, set.inputs, all, progress)
 	if err != nil {
 		return err
 	}
@@ -352,7 +358,7 @@ func evalTrained(ctx context.Context, fl evalFlags, set *loadedSet, rep *evalRep
 		if def != nil {
 			c = model.Combine(def, m)
 		}
-		res, err := classifyAll(ctx, c, set.inputs, test, progress)
+		res, err := rep.classify(ctx, c, set.inputs, test, progress)
 		if err != nil {
 			return err
 		}
@@ -369,6 +375,15 @@ func examples(set *loadedSet, idx []int) []model.Example {
 		ex[i] = model.Example{Input: set.inputs[j], Label: set.items[j].Targets[0]}
 	}
 	return ex
+}
+
+// classify runs classifyAll and times it.
+func (r *evalReport) classify(ctx context.Context, c classify.Classifier, inputs []classify.Input, idx []int, progress io.Writer) ([]classify.Result, error) {
+	start := time.Now()
+	res, err := classifyAll(ctx, c, inputs, idx, progress)
+	r.classifyDur += time.Since(start)
+	r.classified += len(idx)
+	return res, err
 }
 
 // add counts one fold's (or the whole file's) results.
@@ -399,6 +414,9 @@ func (r *evalReport) add(set *loadedSet, idx []int, res []classify.Result, minLe
 
 // finish pools the folds into one matrix and averages the fold figures.
 func (r *evalReport) finish() {
+	if r.classified > 0 {
+		r.ClassifyCPU = float64(r.classifyDur.Microseconds()) * float64(runtime.GOMAXPROCS(0)) / float64(r.classified)
+	}
 	if r.task == nil {
 		return
 	}
@@ -469,6 +487,7 @@ func (r *evalReport) write(w io.Writer) error {
 			return err
 		}
 	}
-	_, err := fmt.Fprintf(w, "\ntook %.1fs\n", r.Took)
+	_, err := fmt.Fprintf(w, "\ntook %.1fs; classifying %.1f µs a row on one worker (%d workers)\n",
+		r.Took, r.ClassifyCPU, runtime.GOMAXPROCS(0))
 	return err
 }
