@@ -311,3 +311,29 @@ func TestConcurrentClassify(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestSeparatorsAndNumbers checks the spam-evasion and number detectors:
+// a term matches across inserted separators with offsets covering the
+// text as written, and <phone>/<account> see masked digits.
+func TestSeparatorsAndNumbers(t *testing.T) {
+	c := mustDefault(t)
+	res := c.Classify(in("无.抵.押 贷款,当天放款"))
+	found := false
+	for _, e := range res.Explanation {
+		if e.Term == "无.抵.押" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("separated term not found\n%s", explain(res))
+	}
+	res = c.Classify(in("春季新品上市,全场优惠,欢迎光临,王经理 138-xxxx-xxxx"))
+	if res.Categories[SpamAd] < 0.5 {
+		t.Errorf("advert with phone number: %v\n%s", res.Categories, explain(res))
+	}
+	got := scanNumbers("tel 0571-8888 6666, card 6222xxxxxxxxxxxx123, year 2024", 1, 2, nil)
+	want := []acHit{{1, 4, 18}, {2, 25, 44}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("scanNumbers = %v, want %v", got, want)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -111,6 +112,8 @@ type RuleClassifier struct {
 	fraudIdx int
 	parent   []int // Taxonomy index of parent or -1
 	pool     sync.Pool
+	// keys of the built-in number detectors, -1 when no rule uses them
+	phoneKey, accountKey int32
 }
 
 var _ Classifier = (*RuleClassifier)(nil)
@@ -131,6 +134,9 @@ func New(r *Rules) (*RuleClassifier, error) {
 	add := func(term string, p payload) {
 		term, exact := strings.CutPrefix(normTerm(term), "=")
 		term = stripTransparent(term)
+		if isBuiltin(term) {
+			term = builtinKey(term)
+		}
 		p.aligned = p.aligned || exact
 		id, ok := ids[term]
 		if !ok {
@@ -219,7 +225,15 @@ func New(r *Rules) (*RuleClassifier, error) {
 	for _, w := range s.Negators {
 		add(w, payload{kind: pNegator, aligned: true})
 	}
-	c.ac = buildAutomaton(c.keys)
+	acKeys := slices.Clone(c.keys)
+	c.phoneKey, c.accountKey = -1, -1
+	if id, ok := ids[builtinKey("<phone>")]; ok {
+		c.phoneKey, acKeys[id] = id, ""
+	}
+	if id, ok := ids[builtinKey("<account>")]; ok {
+		c.accountKey, acKeys[id] = id, ""
+	}
+	c.ac = buildAutomaton(acKeys)
 	c.pool.New = func() any { return new(scratch) }
 	return c, nil
 }

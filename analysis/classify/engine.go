@@ -92,6 +92,9 @@ func (c *RuleClassifier) Classify(in Input) Result {
 func (d *doc) collect() {
 	s := d.s
 	s.hits = d.c.ac.scan(d.text, s.hits[:0])
+	if d.c.phoneKey >= 0 || d.c.accountKey >= 0 {
+		s.hits = scanNumbers(d.text, d.c.phoneKey, d.c.accountKey, s.hits)
+	}
 	s.breaks, s.clauses, s.negs, s.rumours, s.ignores = s.breaks[:0], s.clauses[:0], s.negs[:0], s.rumours[:0], s.ignores[:0]
 	s.ctxs, s.cands, s.members, s.triggers, s.senti = s.ctxs[:0], s.cands[:0], s.members[:0], s.triggers[:0], s.senti[:0]
 	s.maxIgn, s.maxCand = 0, 0

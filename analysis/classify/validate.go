@@ -51,6 +51,9 @@ func checkModifier(name string, m ModifierRule) error {
 
 func checkWords(where string, words []string) error {
 	for _, w := range words {
+		if isBuiltin(normTerm(w)) {
+			return fmt.Errorf("%s: built-in %s is only for category terms, patterns and combos", where, w)
+		}
 		if err := checkTerm(w); err != nil {
 			return fmt.Errorf("%s: %w", where, err)
 		}
@@ -139,6 +142,13 @@ func (c *CategoryRule) validate() error {
 }
 
 func (s *SentimentRule) validate() error {
+	for _, list := range []Weights{s.Positive, s.Negative, s.Emoticons, s.Degree} {
+		for _, t := range list {
+			if isBuiltin(normTerm(t.Term)) {
+				return fmt.Errorf("line %d: built-in %s is only for category terms, patterns and combos", t.Line, t.Term)
+			}
+		}
+	}
 	for _, list := range []Weights{s.Positive, s.Negative} {
 		for _, t := range list {
 			if t.Weight <= 0 || t.Weight > 5 {
@@ -167,6 +177,8 @@ func (s *SentimentRule) validate() error {
 func checkTerm(s string) error {
 	k := stripTransparent(strings.TrimPrefix(normTerm(s), "="))
 	switch {
+	case strings.HasPrefix(k, "<") && strings.HasSuffix(k, ">") && !isBuiltin(k):
+		return fmt.Errorf("unknown built-in %s (known: %s)", s, strings.Join(builtinNames, ", "))
 	case k == "":
 		return fmt.Errorf("empty term %q", s)
 	case utf8.RuneCountInString(k) > maxKeyRunes:
