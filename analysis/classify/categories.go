@@ -178,64 +178,67 @@ func (d *doc) evidence(cat int16, term string, start, end int32, w float64, note
 	})
 }
 
-// combos scores the combination rules whose every group has a hit.
+// combos scores the combination rules whose every group has a hit. The
+// members are grouped by rule first, so that discounts are worked out only
+// for rules that are complete.
 func (d *doc) combos() {
 	s, c := d.s, d.c
-	if len(s.members) == 0 {
-		return
+	slices.SortFunc(s.members, func(a, b member) int {
+		if a.combo != b.combo {
+			return int(a.combo - b.combo)
+		}
+		return int(a.start - b.start)
+	})
+	for i := 0; i < len(s.members); {
+		j, mask := i, 0
+		for ; j < len(s.members) && s.members[j].combo == s.members[i].combo; j++ {
+			mask |= 1 << s.members[j].group
+		}
+		cb := &c.combos[s.members[i].combo]
+		if mask == 1<<cb.groups-1 {
+			d.combo(cb, s.members[i:j])
+		}
+		i = j
 	}
+}
+
+// combo scores one complete combination: its weight times the weakest of
+// the best discounts of its groups.
+func (d *doc) combo(cb *combo, members []member) {
 	type best struct {
 		f          float64
 		start, end int32
 		note       string
 		ok         bool
-		term       string
 	}
-	var done []int32
-	for _, m := range s.members {
-		if containsInt32(done, m.combo) {
+	var g [maxGroups]best
+	for _, o := range members {
+		if b := &g[o.group]; b.ok && b.f >= 1 || inside(d.s.ignores, d.s.maxIgn, o.start, o.end) {
 			continue
 		}
-		done = append(done, m.combo)
-		cb := &c.combos[m.combo]
-		var g [maxGroups]best
-		for _, o := range s.members {
-			if o.combo != m.combo || g[o.group].ok && g[o.group].f >= 1 || inside(s.ignores, s.maxIgn, o.start, o.end) {
-				continue
-			}
-			f, note := d.factor(cb.cat, o.start, o.end)
-			if b := &g[o.group]; !b.ok || f > b.f {
-				*b = best{f, o.start, o.end, note, true, d.text[o.start:o.end]}
-			}
-		}
-		f, start, end, terms, note := 1.0, int32(len(d.text)), int32(0), make([]string, 0, cb.groups), ""
-		for _, b := range g[:cb.groups] {
-			if !b.ok {
-				f = 0
-				break
-			}
-			if b.f < f {
-				f, note = b.f, b.note
-			}
-			start, end = min(start, b.start), max(end, b.end)
-			terms = append(terms, b.term)
-		}
-		if f == 0 {
-			continue
-		}
-		w := cb.w * f
-		s.miss[cb.cat] *= 1 - w
-		d.evidence(cb.cat, strings.Join(terms, "+"), start, end, w, addNote("combination", note))
-	}
-}
-
-func containsInt32(s []int32, v int32) bool {
-	for _, x := range s {
-		if x == v {
-			return true
+		f, note := d.factor(cb.cat, o.start, o.end)
+		if b := &g[o.group]; !b.ok || f > b.f {
+			*b = best{f, o.start, o.end, note, true}
 		}
 	}
-	return false
+	f, note, start, end := 1.0, "", int32(len(d.text)), int32(0)
+	var terms strings.Builder
+	for i, b := range g[:cb.groups] {
+		if !b.ok {
+			return // every member of a group was ignored
+		}
+		if b.f < f {
+			f, note = b.f, b.note
+		}
+		start, end = min(start, b.start), max(end, b.end)
+		if i > 0 {
+			terms.WriteByte('+')
+		}
+		terms.WriteString(d.text[b.start:b.end])
+	}
+	w := cb.w * f
+	d.s.miss[cb.cat] *= 1 - w
+	d.evidence(cb.cat, terms.String(), start, end, w, addNote("combination", note))
 }
 
 // scores turns the products of misses into scores, gives each parent the
