@@ -29,6 +29,9 @@ type Options struct {
 	Producer bus.Producer
 	RawTopic string
 	Search   Searcher
+	// Analyzer returns the analyzer for POST /api/v1/analyze, or an error
+	// (answered 503) while it is loading; nil disables the route.
+	Analyzer func() (Analyzer, error)
 	Limits   ingest.Limits
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
@@ -73,6 +76,9 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/ingest/sms", s.ingest("sms", ingest.ParseSMS))
 	s.handle("GET /api/v1/search", s.search)
 	s.handle("GET /api/v1/docs/{id}", s.getDoc)
+	if s.opts.Analyzer != nil {
+		s.handle("POST /api/v1/analyze", s.analyze)
+	}
 	s.handle("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

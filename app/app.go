@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/yuqing-dev/yuqing/analysis"
+	"github.com/yuqing-dev/yuqing/analysis/cluster"
 	"github.com/yuqing-dev/yuqing/api"
 	"github.com/yuqing-dev/yuqing/bus"
 	"github.com/yuqing-dev/yuqing/configs"
@@ -47,6 +48,7 @@ type App struct {
 	bus      bus.Bus
 	state    state.Store
 	index    *index.Index
+	analyzer atomic.Pointer[analysis.Analyzer]
 	cleanups []func() error
 }
 
@@ -161,6 +163,7 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		Producer:     a.bus,
 		RawTopic:     a.cfg.Bus.Topics.Raw,
 		Search:       lazySearcher{a},
+		Analyzer:     a.loadedAnalyzer,
 		Limits:       a.cfg.Ingest.Limits(),
 		MaxBodyBytes: a.cfg.HTTP.MaxBodyBytes,
 		Ready:        a.readyErr,
@@ -175,10 +178,19 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 // startStages loads the dictionary, opens the index and starts the
 // analysis and index stages on stageCtx.
 func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) error {
-	a.notReady.Store("loading dictionary")
-	seg, err := analysis.Default()
+	a.notReady.Store("loading dictionary and models")
+	an, err := NewAnalyzer(a.cfg.Analysis)
 	if err != nil {
 		return err
+	}
+	a.analyzer.Store(an)
+	dr := newDictReloader(a.cfg.Analysis, a.log, a.reg)
+	wg.Go(func() { dr.run(stageCtx) })
+	co := a.cfg.Analysis.Cluster
+	assigner, err := cluster.New(a.state, cluster.Options{MaxDistance: co.MaxDistance, Window: co.Window,
+		KeyPrefix: "cluster:", Registerer: a.reg})
+	if err != nil {
+		return fmt.Errorf("analysis.cluster: %w", err)
 	}
 	a.notReady.Store("opening index")
 	ix, err := index.Open(filepath.Join(a.cfg.DataDir, "index"), a.log)
@@ -200,7 +212,7 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 		name, topic string
 		h           handler
 	}{
-		{"analyze", t.Raw, analyzeHandler(analysis.NewAnalyzer(seg), a.bus, t.Docs, poison.WithLabelValues("analyze"), a.log)},
+		{"analyze", t.Raw, analyzeHandler(an, assigner, co.MaxDistance, a.bus, t.Docs, poison.WithLabelValues("analyze"), a.log)},
 		{"index", t.Docs, indexHandler(ix, poison.WithLabelValues("index"), a.log)},
 	}
 	for _, sp := range specs {
@@ -261,6 +273,14 @@ func (a *App) cleanup() error {
 	}
 	a.cleanups = nil
 	return errors.Join(errs...)
+}
+
+// loadedAnalyzer serves POST /api/v1/analyze once the analyzer is loaded.
+func (a *App) loadedAnalyzer() (api.Analyzer, error) {
+	if an := a.analyzer.Load(); an != nil {
+		return an, nil
+	}
+	return nil, api.ErrAnalyzerLoading
 }
 
 // lazySearcher answers 503-worthy errors until the index is open.

@@ -281,3 +281,64 @@ func TestRestartKeepsDocsAndResumes(t *testing.T) {
 	s2.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"r2","text":"仓库泄漏已控制"}`))
 	s2.waitSearch("泄漏", 2)
 }
+
+func TestAnalyzeAPI(t *testing.T) {
+	s := startApp(t, embeddedConfig(t))
+	body := `{"id":"a1","kind":"sms","text":"您好，我是公安局民警，您的账户涉嫌洗钱，请将资金转入安全账户，回电13812345678"}
+{"id":"a2"}
+{"id":"a3","text":"杭州市西湖区一小区发生火灾，消防已到场。"}`
+	status, m := s.do("POST", "/api/v1/analyze", "application/x-ndjson", []byte(body))
+	if status != http.StatusOK {
+		t.Fatalf("analyze: %d %v", status, m)
+	}
+	docs := m["docs"].([]any)
+	if len(docs) != 2 || len(m["rejects"].([]any)) != 1 {
+		t.Fatalf("analyze answer %v", m)
+	}
+	d := docs[0].(map[string]any)
+	cats := d["categories"].(map[string]any)
+	if cats["fraud.impersonation"].(float64) < 0.5 || !strings.Contains(d["masked_text"].(string), "138****5678") ||
+		d["explanation"] == nil || d["simhash"] == "" || d["risk"].(float64) <= 0 {
+		t.Errorf("fraud doc %v", d)
+	}
+	if locs := fmt.Sprint(docs[1].(map[string]any)["locations"]); !strings.Contains(locs, "西湖区") {
+		t.Errorf("locations %s", locs)
+	}
+	// Nothing was stored.
+	if _, m := s.do("GET", "/api/v1/search?size=1", "", nil); m["total"].(float64) != 0 {
+		t.Errorf("analyze stored documents: %v", m)
+	}
+}
+
+// TestPipelineMasksAndClustersReposts: what is indexed and shown is the
+// masked text, and reposts share the original's cluster_id.
+func TestPipelineMasksAndClustersReposts(t *testing.T) {
+	s := startApp(t, embeddedConfig(t))
+	orig := "杭州市西湖区文三路一化工仓库发生火灾，现场浓烟滚滚，消防已调派多辆消防车赶赴现场处置，知情者请拨打13812345678。"
+	body := fmt.Sprintf(`{"id":"o","text":%q,"published_at":"2026-11-20T08:00:00Z"}
+{"id":"r1","text":%q,"published_at":"2026-11-20T09:00:00Z"}
+{"id":"r2","text":%q,"published_at":"2026-11-20T10:00:00Z"}
+{"id":"u","text":"今天天气晴朗，西湖边游客很多，断桥上人山人海。","published_at":"2026-11-20T11:00:00Z"}`,
+		orig, "转发:"+orig+"😭😭", "太可怕了//@路人甲:"+orig)
+	if status, m := s.do("POST", "/api/v1/ingest/posts", "", []byte(body)); status != http.StatusAccepted {
+		t.Fatalf("%d %v", status, m)
+	}
+	s.waitSearch("火灾", 3)
+	cluster := map[string]string{}
+	for _, id := range []string{"o", "r1", "r2", "u"} {
+		status, d := s.do("GET", "/api/v1/docs/"+id, "", nil)
+		if status != http.StatusOK {
+			t.Fatalf("doc %s: %d %v", id, status, d)
+		}
+		cluster[id], _ = d["cluster_id"].(string)
+		if id == "o" && (strings.Contains(d["text"].(string), "13812345678") || !strings.Contains(d["text"].(string), "138****5678")) {
+			t.Errorf("doc o shows %q, want the masked text", d["text"])
+		}
+	}
+	if cluster["o"] != "o" || cluster["r1"] != "o" || cluster["r2"] != "o" || cluster["u"] != "u" {
+		t.Errorf("clusters %v, want reposts in o's and u alone", cluster)
+	}
+	if _, m := s.do("GET", "/api/v1/search?q=13812345678", "", nil); m["total"].(float64) != 0 {
+		t.Errorf("the unmasked phone number is searchable: %v", m)
+	}
+}

@@ -19,22 +19,52 @@ type pretokenized []analysis.Token
 
 func (p pretokenized) Analyze([]byte) blevea.TokenStream { return analysis.TokenStream(p) }
 
-// buildDocument builds the bleve document for d: keyword, time and source
-// fields through the mapping, text fields from d's tokens.
+// buildDocument builds the bleve document for d: keyword, numeric, time
+// and source fields through the mapping, text fields from d's tokens. The
+// text and title indexed and stored are the display forms (personal data
+// masked); the original text stays in the stored JSON only when it differs,
+// for the reveal permission of the security work, and is never indexed.
 func buildDocument(m mapping.IndexMapping, d *analysis.Doc) (*document.Document, error) {
 	src := *d
-	src.Text, src.Title, src.Tokens, src.TitleTokens = "", "", nil, nil
+	src.Tokens, src.TitleTokens, src.MaskedText, src.MaskedTitle = nil, nil, "", ""
+	if d.MaskedText == "" {
+		src.Text = ""
+	}
+	if d.MaskedTitle == "" {
+		src.Title = ""
+	}
 	js, err := json.Marshal(src)
 	if err != nil {
 		return nil, fmt.Errorf("encoding doc %s: %w", d.ID, err)
 	}
 	fields := map[string]any{sourceField: string(js)}
 	for f, v := range map[string]string{fieldSource: d.Source, fieldKind: d.Kind,
-		fieldAuthor: d.Author, fieldRegion: d.Region, fieldLang: d.Lang} {
+		fieldAuthor: d.Author, fieldRegion: d.Region, fieldLang: d.Lang, fieldClusterID: d.ClusterID} {
 		if v != "" {
 			fields[f] = v
 		}
 	}
+	var cats, provinces, cities []string
+	for c, score := range d.Categories {
+		if score >= categoryMin {
+			cats = append(cats, c)
+		}
+	}
+	for _, l := range d.Locations {
+		if l.Province != "" {
+			provinces = append(provinces, l.Province)
+		}
+		if l.City != "" {
+			cities = append(cities, l.City)
+		}
+	}
+	for f, v := range map[string][]string{fieldCategory: cats, fieldProvince: provinces, fieldCity: cities} {
+		if len(v) > 0 {
+			fields[f] = v
+		}
+	}
+	fields[fieldRisk] = d.Risk
+	fields[fieldSentiment] = d.Sentiment
 	if !d.PublishedAt.IsZero() {
 		fields[fieldPublishedAt] = d.PublishedAt
 	}
@@ -45,14 +75,16 @@ func buildDocument(m mapping.IndexMapping, d *analysis.Doc) (*document.Document,
 	if err := m.MapDocument(doc, fields); err != nil {
 		return nil, fmt.Errorf("mapping doc %s: %w", d.ID, err)
 	}
-	doc.AddField(document.NewTextFieldCustom(fieldText, nil, []byte(d.Text), textOptions, pretokenized(d.Tokens)))
+	doc.AddField(document.NewTextFieldCustom(fieldText, nil, []byte(d.DisplayText()), textOptions, pretokenized(d.Tokens)))
 	if d.Title != "" {
-		doc.AddField(document.NewTextFieldCustom(fieldTitle, nil, []byte(d.Title), textOptions, pretokenized(d.TitleTokens)))
+		doc.AddField(document.NewTextFieldCustom(fieldTitle, nil, []byte(d.DisplayTitle()), textOptions, pretokenized(d.TitleTokens)))
 	}
 	return doc, nil
 }
 
-// decodeStored rebuilds a Doc (without tokens) from stored fields.
+// decodeStored rebuilds a Doc (without tokens) from stored fields, as it
+// is shown by default: Text and Title are the display (masked) forms and
+// the original is not returned.
 func decodeStored(id string, fields map[string]any) (analysis.Doc, error) {
 	var d analysis.Doc
 	js, _ := fields[sourceField].(string)

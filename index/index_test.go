@@ -18,7 +18,10 @@ func testDocs(t *testing.T, posts ...ingest.Post) []analysis.Doc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := analysis.NewAnalyzer(seg)
+	a, err := analysis.NewAnalyzer(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	docs := make([]analysis.Doc, len(posts))
 	for i, p := range posts {
 		docs[i] = a.Analyze(p)

@@ -7,10 +7,10 @@ import (
 	"github.com/yuqing-dev/yuqing/analysis"
 )
 
-// Field names in the index. Text fields hold the original text (stored for
-// highlighting, with term vectors); keyword fields hold exact values for
-// filters and facets; sourceField holds the rest of the Doc as JSON for
-// display, stored but not indexed.
+// Field names in the index. Text fields hold the display text (personal
+// data masked; stored for highlighting, with term vectors); keyword fields
+// hold exact values for filters and facets; sourceField holds the rest of
+// the Doc as JSON for display, stored but not indexed.
 const (
 	fieldText        = "text"
 	fieldTitle       = "title"
@@ -21,10 +21,20 @@ const (
 	fieldLang        = "lang"
 	fieldPublishedAt = "published_at"
 	fieldIngestedAt  = "ingested_at"
+	fieldCategory    = "category"   // category ids scoring ≥ categoryMin
+	fieldProvince    = "province"   // from locations
+	fieldCity        = "city"       // from locations
+	fieldClusterID   = "cluster_id" // repost cluster
+	fieldRisk        = "risk"       // numeric 0..1
+	fieldSentiment   = "sentiment"  // numeric -1..1
 	sourceField      = "doc_json"
 )
 
-var keywordFields = []string{fieldSource, fieldKind, fieldAuthor, fieldRegion, fieldLang}
+// categoryMin is the score from which a doc is filed under a category.
+const categoryMin = 0.5
+
+var keywordFields = []string{fieldSource, fieldKind, fieldAuthor, fieldRegion, fieldLang,
+	fieldCategory, fieldProvince, fieldCity, fieldClusterID}
 
 // NewMapping returns the index mapping. Documents are built by Index
 // itself (see document), so the mapping is static: it declares every field
@@ -58,6 +68,13 @@ func NewMapping() *mapping.IndexMappingImpl {
 	}
 	for _, f := range []string{fieldPublishedAt, fieldIngestedAt} {
 		fm := bleve.NewDateTimeFieldMapping()
+		fm.Store = false
+		fm.IncludeInAll = false
+		fm.DocValues = true
+		dm.AddFieldMappingsAt(f, fm)
+	}
+	for _, f := range []string{fieldRisk, fieldSentiment} {
+		fm := bleve.NewNumericFieldMapping()
 		fm.Store = false
 		fm.IncludeInAll = false
 		fm.DocValues = true

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"os"
@@ -198,5 +199,49 @@ func TestBenchPipelineRuns(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestAnalyzeCommand: one JSON line per input line, in order, errors in
+// place with exit status 1.
+func TestAnalyzeCommand(t *testing.T) {
+	in := "您的账户涉嫌洗钱，请将资金转入安全账户，联系13812345678\n" +
+		`{"id":"j1","kind":"article","title":"通报","text":"杭州市西湖区一小区发生火灾"}` + "\n" +
+		`{"id":` + "\n" +
+		"今天天气很好，心情不错[哈哈]\n"
+	var out, errOut bytes.Buffer
+	code := runWith([]string{"analyze"}, strings.NewReader(in), &out, &errOut)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (one bad line); stderr:\n%s", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("%d output lines for 4 input lines:\n%s", len(lines), out.String())
+	}
+	var docs [4]map[string]any
+	for i, l := range lines {
+		if err := json.Unmarshal([]byte(l), &docs[i]); err != nil {
+			t.Fatalf("line %d is not JSON: %v: %s", i+1, err, l)
+		}
+	}
+	if cats, _ := docs[0]["categories"].(map[string]any); cats["fraud"] == nil || !strings.Contains(fmt.Sprint(docs[0]["masked_text"]), "138****5678") {
+		t.Errorf("line 1: %v", docs[0])
+	}
+	for _, f := range []string{"sentiment", "risk", "keywords", "simhash", "analyzed_at"} {
+		if _, ok := docs[0][f]; !ok {
+			t.Errorf("line 1 lacks %q", f)
+		}
+	}
+	if docs[1]["id"] != "j1" || !strings.Contains(fmt.Sprint(docs[1]["locations"]), "西湖区") {
+		t.Errorf("line 2: %v", docs[1])
+	}
+	if e, _ := docs[2]["error"].(map[string]any); e == nil || e["line"] != 3.0 || e["code"] != "bad_json" {
+		t.Errorf("line 3: %v", docs[2])
+	}
+	if !strings.Contains(errOut.String(), "stdin:line 3: bad_json") {
+		t.Errorf("stderr lacks the bad line:\n%s", errOut.String())
+	}
+	if _, ok := docs[3]["tokens"]; ok {
+		t.Error("tokens printed without --tokens")
 	}
 }
