@@ -115,18 +115,12 @@ func NewAnalyzer(seg *Segmenter, opts ...AnalyzerOption) (*Analyzer, error) {
 // ClusterID, which needs the shared state (see package cluster).
 func (a *Analyzer) Analyze(p ingest.Post) Doc {
 	d := Doc{Post: p, AnalyzedAt: a.now().UTC()}
-	n := Normalize(p.Text)
-	if spans := pii.Find(n.Text); len(spans) > 0 {
-		d.MaskedText, d.PII = maskOriginal(p.Text, n, spans)
-		n = Normalize(d.MaskedText)
-	}
+	var n Normalized
+	n, d.MaskedText, d.PII = prepare(p.Text)
 	d.Tokens = a.seg.normalizedTokens(n, true)
 	if p.Title != "" {
-		tn := Normalize(p.Title)
-		if spans := pii.Find(tn.Text); len(spans) > 0 {
-			d.MaskedTitle, _ = maskOriginal(p.Title, tn, spans)
-			tn = Normalize(d.MaskedTitle)
-		}
+		var tn Normalized
+		tn, d.MaskedTitle, _ = prepare(p.Title)
 		d.TitleTokens = a.seg.normalizedTokens(tn, true)
 	}
 
@@ -164,6 +158,32 @@ func (a *Analyzer) Analyze(p ingest.Post) Doc {
 		}
 	}
 	return d
+}
+
+// prepare normalises text and masks its personal data: it returns the
+// normalised masked text, the masked original ("" when nothing was
+// masked) and the spans found (in the original).
+func prepare(text string) (Normalized, string, []pii.Span) {
+	n := Normalize(text)
+	spans := pii.Find(n.Text)
+	if len(spans) == 0 {
+		return n, "", nil
+	}
+	masked, orig := maskOriginal(text, n, spans)
+	return Normalize(masked), masked, orig
+}
+
+// ClassifyInput is the classifier input Analyze builds for a text: the
+// normalised, masked text and its words. yuqing eval and train use it so
+// that they measure what the pipeline does.
+func (s *Segmenter) ClassifyInput(text, kind string) classify.Input {
+	n, _, _ := prepare(text)
+	toks := s.normalizedTokens(n, false)
+	words := make([]string, len(toks))
+	for i, t := range toks {
+		words[i] = t.Term
+	}
+	return classify.Input{Text: n.Text, Words: words, Kind: kind}
 }
 
 // maskOriginal masks personal data in the original text. spans are in the

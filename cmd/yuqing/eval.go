@@ -183,7 +183,8 @@ func loadSet(ctx context.Context, path, mapArg, kind string, needTargets bool, p
 	return set, err
 }
 
-// buildInputs normalises and segments the rows like the analysis stage.
+// buildInputs normalises, masks and segments the rows exactly like the
+// analysis stage (Segmenter.ClassifyInput).
 func buildInputs(ctx context.Context, rows []evalset.Row, kind string, progress io.Writer) ([]classify.Input, error) {
 	start := time.Now()
 	seg, err := analysis.Default()
@@ -193,12 +194,7 @@ func buildInputs(ctx context.Context, rows []evalset.Row, kind string, progress 
 	fmt.Fprintf(progress, "segmenter loaded in %.1fs\n", time.Since(start).Seconds())
 	inputs := make([]classify.Input, len(rows))
 	err = parallel(ctx, len(rows), "segmenting", progress, func(i int) {
-		toks := seg.Tokens(rows[i].Text)
-		words := make([]string, len(toks))
-		for j, t := range toks {
-			words[j] = t.Term
-		}
-		inputs[i] = classify.Input{Text: analysis.Normalize(rows[i].Text).Text, Words: words, Kind: kind}
+		inputs[i] = seg.ClassifyInput(rows[i].Text, kind)
 	})
 	return inputs, err
 }
