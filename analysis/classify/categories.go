@@ -103,7 +103,7 @@ func (d *doc) factor(cat int16, start, end int32) (float64, string) {
 	}
 	if x, ok := d.context(cat, sent, start, end); ok {
 		f *= c.contexts[x.idx].factor
-		note = addNote(note, "context "+d.text[x.start:x.end])
+		note = addNote(note, "context "+d.text[x.start:x.end]+" ("+c.contexts[x.idx].name+")")
 	}
 	return f, note
 }

@@ -109,7 +109,6 @@ type RuleClassifier struct {
 	rumour   ModifierRule
 	senti    SentimentRule
 	risk     RiskRule
-	fraudIdx int
 	parent   []int // Taxonomy index of parent or -1
 	pool     sync.Pool
 	// keys of the built-in number detectors, -1 when no rule uses them
@@ -118,8 +117,12 @@ type RuleClassifier struct {
 
 var _ Classifier = (*RuleClassifier)(nil)
 
-// New compiles validated rules (see ParseRules) into a classifier.
+// New validates rules (ParseRules already has) and compiles them into a
+// classifier. Errors wrap ErrRules.
 func New(r *Rules) (*RuleClassifier, error) {
+	if err := r.validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRules, err)
+	}
 	c := &RuleClassifier{negation: r.Negation, rumour: r.Rumour, senti: r.Sentiment, risk: r.Risk}
 	c.severity = make([]float64, len(Taxonomy))
 	c.parent = make([]int, len(Taxonomy))
@@ -129,38 +132,59 @@ func New(r *Rules) (*RuleClassifier, error) {
 			c.parent[i] = matchIDs(t.Parent)[0]
 		}
 	}
-	c.fraudIdx = matchIDs(Fraud)[0]
-	ids := map[string]int32{}
-	add := func(term string, p payload) {
-		term, exact := strings.CutPrefix(normTerm(term), "=")
-		term = stripTransparent(term)
-		if isBuiltin(term) {
-			term = builtinKey(term)
+	b := &builder{c: c, ids: map[string]int32{}}
+	b.modifiers(r)
+	for _, cr := range r.Categories {
+		if err := b.category(cr); err != nil {
+			return nil, err
 		}
-		p.aligned = p.aligned || exact
-		id, ok := ids[term]
-		if !ok {
-			id = int32(len(c.keys))
-			ids[term] = id
-			c.keys = append(c.keys, term)
-			c.payloads = append(c.payloads, nil)
-		}
-		c.payloads[id] = append(c.payloads[id], p)
 	}
+	b.sentiment(r.Sentiment)
+	b.automaton()
+	c.pool.New = func() any { return new(scratch) }
+	return c, nil
+}
+
+// builder collects the automaton keys and what each one means.
+type builder struct {
+	c   *RuleClassifier
+	ids map[string]int32
+}
+
+// add gives term (as written in the rules file) the payload p.
+func (b *builder) add(term string, p payload) {
+	c := b.c
+	term, exact := strings.CutPrefix(normTerm(term), "=")
+	term = stripTransparent(term)
+	if isBuiltin(term) {
+		term = builtinKey(term)
+	}
+	p.aligned = p.aligned || exact
+	id, ok := b.ids[term]
+	if !ok {
+		id = int32(len(c.keys))
+		b.ids[term] = id
+		c.keys = append(c.keys, term)
+		c.payloads = append(c.payloads, nil)
+	}
+	c.payloads[id] = append(c.payloads[id], p)
+}
+
+func (b *builder) modifiers(r *Rules) {
 	for _, w := range r.Ignore {
-		add(w, payload{kind: pIgnore})
+		b.add(w, payload{kind: pIgnore})
 	}
 	for _, w := range sentenceEnds {
-		add(w, payload{kind: pBreak})
+		b.add(w, payload{kind: pBreak})
 	}
 	for _, w := range clauseEnds {
-		add(w, payload{kind: pClause})
+		b.add(w, payload{kind: pClause})
 	}
 	for _, w := range r.Negation.Words {
-		add(w, payload{kind: pNegation, aligned: true})
+		b.add(w, payload{kind: pNegation, aligned: true})
 	}
 	for _, w := range r.Rumour.Words {
-		add(w, payload{kind: pRumour})
+		b.add(w, payload{kind: pRumour})
 	}
 	for i, cx := range r.Contexts {
 		ctx := context{name: cx.Name, factor: cx.Factor, sentence: cx.Scope == "sentence", cats: make([]bool, len(Taxonomy))}
@@ -169,71 +193,80 @@ func New(r *Rules) (*RuleClassifier, error) {
 				ctx.cats[j] = true
 			}
 		}
-		c.contexts = append(c.contexts, ctx)
+		b.c.contexts = append(b.c.contexts, ctx)
 		for _, w := range cx.Words {
-			add(w, payload{kind: pContext, idx: int32(i)})
+			b.add(w, payload{kind: pContext, idx: int32(i)})
 		}
 	}
-	for _, cr := range r.Categories {
-		cat := int16(matchIDs(cr.ID.S)[0])
-		c.severity[cat] = cr.Severity
-		for _, t := range cr.Terms {
-			add(t.Term, payload{kind: pTerm, cat: cat, w: t.Weight})
+}
+
+func (b *builder) category(cr CategoryRule) error {
+	c := b.c
+	cat := int16(matchIDs(cr.ID.S)[0])
+	c.severity[cat] = cr.Severity
+	for _, t := range cr.Terms {
+		b.add(t.Term, payload{kind: pTerm, cat: cat, w: t.Weight})
+	}
+	for _, p := range cr.Patterns {
+		expr := p.Match
+		if p.Before == 0 {
+			expr = "^(?:" + expr + ")"
 		}
-		for _, p := range cr.Patterns {
-			expr := p.Match
-			if p.Before == 0 {
-				expr = "^(?:" + expr + ")"
-			}
-			re, err := regexp.Compile(expr)
-			if err != nil {
-				return nil, fmt.Errorf("%w: line %d: %w", ErrRules, p.Line, err)
-			}
-			for _, t := range strings.Split(p.Trigger, "|") {
-				add(t, payload{kind: pTrigger, idx: int32(len(c.patterns))})
-			}
-			after := p.After
-			if after == 0 {
-				after = defaultAfter
-			}
-			c.patterns = append(c.patterns, pattern{re: re, cat: cat, w: p.Weight, before: p.Before, after: after})
+		re, err := regexp.Compile(expr)
+		if err != nil {
+			return fmt.Errorf("%w: line %d: %w", ErrRules, p.Line, err)
 		}
-		for _, cb := range cr.Combos {
-			idx := int32(len(c.combos))
-			c.combos = append(c.combos, combo{cat: cat, w: cb.Weight, groups: len(cb.All)})
-			for g, alts := range cb.All {
-				for _, alt := range strings.Split(alts, "|") {
-					add(alt, payload{kind: pCombo, cat: cat, group: int8(g), idx: idx})
-				}
+		for _, t := range strings.Split(p.Trigger, "|") {
+			b.add(t, payload{kind: pTrigger, idx: int32(len(c.patterns))})
+		}
+		after := p.After
+		if after == 0 {
+			after = defaultAfter
+		}
+		c.patterns = append(c.patterns, pattern{re: re, cat: cat, w: p.Weight, before: p.Before, after: after})
+	}
+	for _, cb := range cr.Combos {
+		idx := int32(len(c.combos))
+		c.combos = append(c.combos, combo{cat: cat, w: cb.Weight, groups: len(cb.All)})
+		for g, alts := range cb.All {
+			for _, alt := range strings.Split(alts, "|") {
+				b.add(alt, payload{kind: pCombo, cat: cat, group: int8(g), idx: idx})
 			}
 		}
 	}
-	s := r.Sentiment
+	return nil
+}
+
+func (b *builder) sentiment(s SentimentRule) {
 	for _, t := range s.Positive {
-		add(t.Term, payload{kind: pSentWord, aligned: true, w: t.Weight})
+		b.add(t.Term, payload{kind: pSentWord, aligned: true, w: t.Weight})
 	}
 	for _, t := range s.Negative {
-		add(t.Term, payload{kind: pSentWord, aligned: true, w: -t.Weight})
+		b.add(t.Term, payload{kind: pSentWord, aligned: true, w: -t.Weight})
 	}
 	for _, t := range s.Emoticons {
 		// "[爱你]" also matches the variants "[爱你哦]", "[爱你们]".
-		add(strings.TrimSuffix(normTerm(t.Term), "]"), payload{kind: pEmoticon, w: t.Weight})
+		b.add(strings.TrimSuffix(normTerm(t.Term), "]"), payload{kind: pEmoticon, w: t.Weight})
 	}
 	for _, t := range s.Degree {
-		add(t.Term, payload{kind: pDegree, aligned: true, w: t.Weight})
+		b.add(t.Term, payload{kind: pDegree, aligned: true, w: t.Weight})
 	}
 	for _, w := range s.Negators {
-		add(w, payload{kind: pNegator, aligned: true})
+		b.add(w, payload{kind: pNegator, aligned: true})
 	}
+}
+
+// automaton builds the automaton over every key but the built-ins, which
+// their own detector reports.
+func (b *builder) automaton() {
+	c := b.c
 	acKeys := slices.Clone(c.keys)
 	c.phoneKey, c.accountKey = -1, -1
-	if id, ok := ids[builtinKey("<phone>")]; ok {
+	if id, ok := b.ids[builtinKey("<phone>")]; ok {
 		c.phoneKey, acKeys[id] = id, ""
 	}
-	if id, ok := ids[builtinKey("<account>")]; ok {
+	if id, ok := b.ids[builtinKey("<account>")]; ok {
 		c.accountKey, acKeys[id] = id, ""
 	}
 	c.ac = buildAutomaton(acKeys)
-	c.pool.New = func() any { return new(scratch) }
-	return c, nil
 }
