@@ -3,6 +3,7 @@ package analysis
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"strconv"
 	"strings"
@@ -40,6 +41,17 @@ type DictInfo struct {
 	Words    int       `json:"user_words"`
 	LoadedAt time.Time `json:"loaded_at"`
 	Took     string    `json:"took"`
+	digest   [32]byte
+}
+
+// dictDigest identifies a list of dictionary files by names and contents.
+func dictDigest(files []DictFile) [32]byte {
+	h := sha256.New()
+	for _, f := range files {
+		fmt.Fprintf(h, "%d:%s%d:", len(f.Name), f.Name, len(f.Data))
+		h.Write(f.Data)
+	}
+	return [32]byte(h.Sum(nil))
 }
 
 // ParseDict parses a user dictionary. Errors name the file and line.
@@ -91,7 +103,7 @@ func ParseDict(f DictFile) ([]DictEntry, error) {
 func (s *Segmenter) LoadDicts(files ...DictFile) error {
 	start := time.Now()
 	var user strings.Builder
-	info := &DictInfo{}
+	info := &DictInfo{digest: dictDigest(files)}
 	for _, f := range files {
 		entries, err := ParseDict(f)
 		if err != nil {

@@ -77,12 +77,18 @@ func Default() (*Segmenter, error) {
 // SetDefaultDicts sets the user dictionaries of the process-wide
 // Segmenter: before it is first loaded they are loaded with it (one load),
 // afterwards it is reloaded with them.
+//
+// Setting the dictionaries already in use (same names and contents) does
+// nothing, so several servers in one process (tests) share one load.
 func SetDefaultDicts(files ...DictFile) error {
 	defaultMu.Lock()
 	defaultDicts = files
 	seg := defaultSeg
 	defaultMu.Unlock()
 	if seg == nil {
+		return nil
+	}
+	if i := seg.info.Load(); i != nil && i.digest == dictDigest(files) {
 		return nil
 	}
 	return seg.LoadDicts(files...)

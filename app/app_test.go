@@ -8,6 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -248,6 +250,12 @@ func TestHealthReadyMetrics(t *testing.T) {
 	}
 	s.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"m1","text":"暴雨导致道路积水"}`+"\n"+`{"text":""}`))
 	s.waitSearch("暴雨", 1)
+	// Searchable comes before the index stage commits and counts the batch.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := probe.WaitIndexed(ctx, s.base, 1, 1, 10*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
 	resp, err := http.Get(s.base + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -340,5 +348,58 @@ func TestPipelineMasksAndClustersReposts(t *testing.T) {
 	}
 	if _, m := s.do("GET", "/api/v1/search?q=13812345678", "", nil); m["total"].(float64) != 0 {
 		t.Errorf("the unmasked phone number is searchable: %v", m)
+	}
+}
+
+// TestDictionaryReloadWithoutRestart: a dictionary file changed on disk is
+// picked up by the running server; a broken edit keeps the last good one.
+func TestDictionaryReloadWithoutRestart(t *testing.T) {
+	dir := t.TempDir()
+	dict := filepath.Join(dir, "mine.txt")
+	if err := os.WriteFile(dict, []byte("# empty for now\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := embeddedConfig(t)
+	cfg.Analysis.Dicts = []string{filepath.Join(dir, "*.txt")}
+	cfg.Analysis.DictReloadInterval = 20 * time.Millisecond
+	s := startApp(t, cfg)
+	const text = "网友称小区里出现了大量蓝莓汁刷屏现象"
+	tokens := func() string {
+		_, m := s.do("POST", "/api/v1/analyze", "", []byte(fmt.Sprintf(`{"text":%q}`, text)))
+		var terms []string
+		for _, tok := range m["docs"].([]any)[0].(map[string]any)["tokens"].([]any) {
+			terms = append(terms, tok.(map[string]any)["t"].(string))
+		}
+		return "|" + strings.Join(terms, "|") + "|"
+	}
+	if strings.Contains(tokens(), "|蓝莓汁刷屏|") {
+		t.Fatal("the test word is already whole without the dictionary")
+	}
+	waitReloads := func(result string, n int) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			resp, err := http.Get(s.base + "/metrics")
+			if err == nil {
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if strings.Contains(string(body), fmt.Sprintf(`yuqing_dict_reloads_total{result=%q} %d`, result, n)) {
+					return
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("no %d %s reloads", n, result)
+	}
+	// mtime resolution can hide a quick rewrite; the size changes too.
+	os.WriteFile(dict, []byte("蓝莓汁刷屏 5000 n\n"), 0o644)
+	waitReloads("ok", 1)
+	if got := tokens(); !strings.Contains(got, "|蓝莓汁刷屏|") {
+		t.Fatalf("after reload tokens are %s", got)
+	}
+	os.WriteFile(dict, []byte("蓝莓汁刷屏 lots n\n"), 0o644)
+	waitReloads("error", 1)
+	if got := tokens(); !strings.Contains(got, "|蓝莓汁刷屏|") {
+		t.Fatalf("a broken dictionary replaced the good one: %s", got)
 	}
 }
