@@ -99,6 +99,10 @@ func NewAnalyzer(seg *Segmenter, opts ...AnalyzerOption) (*Analyzer, error) {
 	for _, o := range opts {
 		o(a)
 	}
+	// Load the lazily built tables now, so the first post does not pay for
+	// them and the heap after NewAnalyzer is the analyzer's real size.
+	loadIDF()
+	t2sOnce.Do(loadT2S)
 	if a.cls == nil {
 		c, err := classify.Default()
 		if err != nil {

@@ -97,3 +97,22 @@ func TestAnalyzeSignals(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// BenchmarkAnalyze is the full analysis of a 160-character post; `yuqing
+// bench analysis` reports the same in docs per CPU-second.
+func BenchmarkAnalyze(b *testing.B) {
+	seg, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := NewAnalyzer(seg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := ingest.Post{ID: "b", Kind: "post", Text: "网友爆料：今天下午三点左右，杭州市西湖区文三路附近一小区发生火灾，现场浓烟滚滚，消防已调派多辆消防车赶赴现场处置，暂无人员伤亡报告。" +
+		"另有网友称附近道路出现拥堵，请过往车辆绕行。知情者可拨打电话联系，具体起火原因正在调查中，请大家不要信谣传谣。"}
+	b.ReportAllocs()
+	for b.Loop() {
+		a.Analyze(p)
+	}
+}

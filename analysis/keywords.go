@@ -31,9 +31,10 @@ func Keywords(toks []Token, n int) []Keyword {
 		n = 10
 	}
 	idf := loadIDF()
-	tf := make(map[string]int, len(toks))
+	tf := tfPool.Get().(map[string]int)
+	defer func() { clear(tf); tfPool.Put(tf) }()
 	for _, t := range toks {
-		if !keywordCandidate(t.Term) {
+		if !keywordCandidate(idf, t.Term) {
 			continue
 		}
 		tf[t.Term]++
@@ -64,17 +65,32 @@ func Keywords(toks []Token, n int) []Keyword {
 	return out
 }
 
-func keywordCandidate(term string) bool {
-	if utf8.RuneCountInString(term) < 2 || strings.ContainsRune(term, '*') {
+var tfPool = sync.Pool{New: func() any { return make(map[string]int, 128) }}
+
+func keywordCandidate(idf *idfTable, term string) bool {
+	if len(term) < 2 || utf8.RuneCountInString(term) < 2 {
 		return false
 	}
-	if _, err := strconv.ParseFloat(term, 64); err == nil {
+	if c := term[0]; c < utf8.RuneSelf {
+		// ASCII start: numbers, links, mentions and masks are not keywords.
+		if c == '@' || c == '*' || strings.HasPrefix(term, "http") || strings.HasPrefix(term, "www.") || isNumber(term) {
+			return false
+		}
+	}
+	if strings.ContainsRune(term, '*') || strings.Contains(term, "＊") {
 		return false
 	}
-	if strings.HasPrefix(term, "http") || strings.HasPrefix(term, "www.") || term[0] == '@' {
-		return false
+	return !idf.stop[term]
+}
+
+// isNumber reports whether term is digits with separators (1,000 / 3.5).
+func isNumber(term string) bool {
+	for i := 0; i < len(term); i++ {
+		if c := term[i]; (c < '0' || c > '9') && c != '.' && c != ',' && c != '-' && c != '+' && c != '%' {
+			return false
+		}
 	}
-	return !loadIDF().stop[term]
+	return true
 }
 
 type idfTable struct {

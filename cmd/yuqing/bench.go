@@ -11,6 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/yuqing-dev/yuqing/analysis"
+	"github.com/yuqing-dev/yuqing/app"
+	"github.com/yuqing-dev/yuqing/configs"
 	"github.com/yuqing-dev/yuqing/internal/bench"
 )
 
@@ -19,7 +22,7 @@ func newBenchCmd() *cobra.Command {
 		Use:   "bench",
 		Short: "Measure yuqing on this machine against the bare libraries",
 	}
-	cmd.AddCommand(newBenchPipelineCmd())
+	cmd.AddCommand(newBenchPipelineCmd(), newBenchAnalysisCmd())
 	return cmd
 }
 
@@ -86,6 +89,62 @@ works in a temporary directory.`,
 	f.IntVar(&rounds, "rounds", 3, "rounds (baseline and pipeline alternate)")
 	f.BoolVar(&noSync, "no-sync", false, "do not fsync the embedded log")
 	f.StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile of the pipeline phase of each round to FILE.N")
+	return cmd
+}
+
+func newBenchAnalysisCmd() *cobra.Command {
+	var (
+		o       bench.Options
+		rounds  int
+		cfgPath string
+	)
+	cmd := &cobra.Command{
+		Use:   "analysis",
+		Short: "Docs per CPU-second of the full analysis vs segmentation alone, and its memory",
+		Long: `Generates synthetic Chinese posts and analyses them on one goroutine, per
+round: segmentation alone (gse, words and sub-words) and the full analysis
+(normalisation, personal-data masking, segmentation, keywords, categories,
+sentiment, risk, places, SimHash). Figures are docs per CPU-second of the
+process (user+system, so garbage collection counts), medians over rounds,
+and the live heap with the analyzer loaded.`,
+		Example: `  yuqing bench analysis
+  yuqing bench analysis --docs 20000 --rounds 5 --config configs/yuqing.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			out := cmd.OutOrStdout()
+			cfg, err := configs.Load(cfgPath)
+			if err != nil {
+				return err
+			}
+			heap0 := bench.HeapInUse()
+			an, err := app.NewAnalyzer(cfg.Analysis)
+			if err != nil {
+				return err
+			}
+			seg, err := analysis.Default()
+			if err != nil {
+				return err
+			}
+			heap := bench.HeapInUse() - heap0
+			fmt.Fprintf(out, "machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+			fmt.Fprintf(out, "posts: %d of ~%d characters; analyzer heap %.0f MB\n", o.Docs, o.Chars, float64(heap)/(1<<20))
+			posts := bench.Posts(o)
+			var segs, fulls []float64
+			for r := 1; r <= rounds; r++ {
+				s, f := bench.Analysis(posts, an, seg)
+				fmt.Fprintf(out, "round %d: %s\nround %d: %s  (%.2f of segmentation)\n", r, s, r, f, f.PerCPUSec/s.PerCPUSec)
+				segs, fulls = append(segs, s.PerCPUSec), append(fulls, f.PerCPUSec)
+			}
+			fmt.Fprintf(out, "median: segmentation %.0f docs/CPU-s, full analysis %.0f docs/CPU-s (%s)\n",
+				median(segs), median(fulls), time.Now().UTC().Format(time.DateOnly))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.Docs, "docs", 10000, "posts per round")
+	f.IntVar(&o.Chars, "chars", 160, "characters of text per post")
+	f.IntVar(&rounds, "rounds", 3, "rounds")
+	f.StringVar(&cfgPath, "config", "", "YAML config whose analysis section (dictionaries, model) to use")
 	return cmd
 }
 
