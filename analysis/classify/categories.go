@@ -27,7 +27,8 @@ func (d *doc) categories() {
 		if n >= maxRepeats {
 			continue
 		}
-		f, note := d.factor(h.cat, h.start, h.end)
+		x := d.factor(h.cat, h.start, h.end)
+		f, note := x.f, d.note(x)
 		w := h.w * f / float64(int(1)<<n)
 		s.miss[h.cat] *= 1 - w
 		d.evidence(h.cat, d.text[h.start:h.end], h.start, h.end, w, note)
@@ -87,25 +88,46 @@ func (d *doc) repeat(cat int16, key int32) int {
 	return 0
 }
 
-// factor is what negation, rumour denial and context do to a hit of cat at
-// [start, end): a multiplier in [0, 1] and a note saying why.
-func (d *doc) factor(cat int16, start, end int32) (float64, string) {
+// discount is what negation, rumour denial and context do to one hit: a
+// multiplier f in [0, 1] and the hits responsible, turned into a note only
+// when the hit is explained.
+type discount struct {
+	f                     float64
+	neg, rumour           acHit
+	ctx                   ctxHit
+	hasNeg, hasRum, hasCx bool
+}
+
+// factor works out the discount of a hit of cat at [start, end).
+func (d *doc) factor(cat int16, start, end int32) discount {
 	c := d.c
-	f, note := 1.0, ""
-	if n, ok := d.negation(start); ok {
-		f *= c.negation.Factor
-		note = addNote(note, "negated by "+d.text[n.start:n.end])
+	x := discount{f: 1}
+	if x.neg, x.hasNeg = d.negation(start); x.hasNeg {
+		x.f *= c.negation.Factor
 	}
 	sent := d.sentence(start)
-	if r, ok := d.rumour(sent, start, end); ok {
-		f *= c.rumour.Factor
-		note = addNote(note, "rumour denial "+d.text[r.start:r.end])
+	if x.rumour, x.hasRum = d.rumour(sent, start, end); x.hasRum {
+		x.f *= c.rumour.Factor
 	}
-	if x, ok := d.context(cat, sent, start, end); ok {
-		f *= c.contexts[x.idx].factor
-		note = addNote(note, "context "+d.text[x.start:x.end]+" ("+c.contexts[x.idx].name+")")
+	if x.ctx, x.hasCx = d.context(cat, sent, start, end); x.hasCx {
+		x.f *= c.contexts[x.ctx.idx].factor
 	}
-	return f, note
+	return x
+}
+
+// note says why a hit was discounted, empty when it was not.
+func (d *doc) note(x discount) string {
+	note := ""
+	if x.hasNeg {
+		note = addNote(note, "negated by "+d.text[x.neg.start:x.neg.end])
+	}
+	if x.hasRum {
+		note = addNote(note, "rumour denial "+d.text[x.rumour.start:x.rumour.end])
+	}
+	if x.hasCx {
+		note = addNote(note, "context "+d.text[x.ctx.start:x.ctx.end]+" ("+d.c.contexts[x.ctx.idx].name+")")
+	}
+	return note
 }
 
 // negation finds a whole-word negation ending at most the window before
@@ -178,57 +200,75 @@ func (d *doc) evidence(cat int16, term string, start, end int32, w float64, note
 	})
 }
 
-// combos scores the combination rules whose every group has a hit. The
-// members are grouped by rule first, so that discounts are worked out only
-// for rules that are complete.
+// best is the least discounted hit of one combination group so far.
+type best struct {
+	x          discount
+	start, end int32
+	ok         bool
+	tries      int
+}
+
+// maxGroupTries bounds the hits of one combination group whose discount
+// is worked out: the first few are enough to find an undiscounted one.
+const maxGroupTries = 4
+
+// combos scores the combination rules whose every group has a hit. A first
+// pass notes which groups each rule has; discounts are worked out only for
+// members of complete rules.
 func (d *doc) combos() {
 	s, c := d.s, d.c
-	slices.SortFunc(s.members, func(a, b member) int {
-		if a.combo != b.combo {
-			return int(a.combo - b.combo)
+	if len(s.members) == 0 {
+		return
+	}
+	s.mask = slices.Grow(s.mask[:0], len(c.combos))[:len(c.combos)]
+	clear(s.mask)
+	for _, m := range s.members {
+		s.mask[m.combo] |= 1 << m.group
+	}
+	s.slot = slices.Grow(s.slot[:0], len(c.combos))[:len(c.combos)]
+	s.bests = s.bests[:0]
+	for i, cb := range c.combos {
+		s.slot[i] = -1
+		if s.mask[i] == 1<<cb.groups-1 {
+			s.slot[i] = int16(len(s.bests))
+			s.bests = append(s.bests, [maxGroups]best{})
 		}
-		return int(a.start - b.start)
-	})
-	for i := 0; i < len(s.members); {
-		j, mask := i, 0
-		for ; j < len(s.members) && s.members[j].combo == s.members[i].combo; j++ {
-			mask |= 1 << s.members[j].group
+	}
+	if len(s.bests) == 0 {
+		return
+	}
+	for _, m := range s.members {
+		slot := s.slot[m.combo]
+		if slot < 0 {
+			continue
 		}
-		cb := &c.combos[s.members[i].combo]
-		if mask == 1<<cb.groups-1 {
-			d.combo(cb, s.members[i:j])
+		b := &s.bests[slot][m.group]
+		if b.ok && (b.x.f >= 1 || b.tries >= maxGroupTries) || inside(s.ignores, s.maxIgn, m.start, m.end) {
+			continue
 		}
-		i = j
+		b.tries++
+		if x := d.factor(c.combos[m.combo].cat, m.start, m.end); !b.ok || x.f > b.x.f {
+			*b = best{x, m.start, m.end, true, b.tries}
+		}
+	}
+	for i := range c.combos {
+		if slot := s.slot[i]; slot >= 0 {
+			d.combo(&c.combos[i], &s.bests[slot])
+		}
 	}
 }
 
 // combo scores one complete combination: its weight times the weakest of
 // the best discounts of its groups.
-func (d *doc) combo(cb *combo, members []member) {
-	type best struct {
-		f          float64
-		start, end int32
-		note       string
-		ok         bool
-	}
-	var g [maxGroups]best
-	for _, o := range members {
-		if b := &g[o.group]; b.ok && b.f >= 1 || inside(d.s.ignores, d.s.maxIgn, o.start, o.end) {
-			continue
-		}
-		f, note := d.factor(cb.cat, o.start, o.end)
-		if b := &g[o.group]; !b.ok || f > b.f {
-			*b = best{f, o.start, o.end, note, true}
-		}
-	}
-	f, note, start, end := 1.0, "", int32(len(d.text)), int32(0)
+func (d *doc) combo(cb *combo, g *[maxGroups]best) {
+	weakest, start, end := discount{f: 1}, int32(len(d.text)), int32(0)
 	var terms strings.Builder
 	for i, b := range g[:cb.groups] {
 		if !b.ok {
 			return // every member of a group was ignored
 		}
-		if b.f < f {
-			f, note = b.f, b.note
+		if b.x.f < weakest.f {
+			weakest = b.x
 		}
 		start, end = min(start, b.start), max(end, b.end)
 		if i > 0 {
@@ -236,9 +276,9 @@ func (d *doc) combo(cb *combo, members []member) {
 		}
 		terms.WriteString(d.text[b.start:b.end])
 	}
-	w := cb.w * f
+	w := cb.w * weakest.f
 	d.s.miss[cb.cat] *= 1 - w
-	d.evidence(cb.cat, terms.String(), start, end, w, addNote("combination", note))
+	d.evidence(cb.cat, terms.String(), start, end, w, addNote("combination", d.note(weakest)))
 }
 
 // scores turns the products of misses into scores, gives each parent the

@@ -42,6 +42,7 @@ const (
 	pTerm     uint8 = iota // category evidence
 	pTrigger               // runs a pattern
 	pCombo                 // member of a combination rule
+	pNear                  // member of a near rule
 	pNegation              // negation word (categories)
 	pRumour                // rumour denial
 	pContext               // context word
@@ -58,7 +59,7 @@ type payload struct {
 	kind    uint8
 	aligned bool  // must start and end on word boundaries (when Words are known)
 	cat     int16 // Taxonomy index for pTerm, pCombo
-	group   int8  // combo group for pCombo
+	group   int8  // group for pCombo and pNear
 	idx     int32 // pattern, combo or context index
 	w       float64
 }
@@ -89,6 +90,13 @@ type combo struct {
 	groups int
 }
 
+type near struct {
+	cat    int16
+	w      float64
+	within int
+	groups int
+}
+
 type context struct {
 	name     string
 	factor   float64
@@ -103,6 +111,7 @@ type RuleClassifier struct {
 	payloads [][]payload // by key id
 	patterns []pattern
 	combos   []combo
+	nears    []near
 	contexts []context
 	severity []float64 // by Taxonomy index
 	negation ModifierRule
@@ -231,6 +240,15 @@ func (b *builder) category(cr CategoryRule) error {
 		for g, alts := range cb.All {
 			for _, alt := range strings.Split(alts, "|") {
 				b.add(alt, payload{kind: pCombo, cat: cat, group: int8(g), idx: idx})
+			}
+		}
+	}
+	for _, nr := range cr.Near {
+		idx := int32(len(c.nears))
+		c.nears = append(c.nears, near{cat: cat, w: nr.Weight, within: nr.Within, groups: len(nr.Seq)})
+		for g, alts := range nr.Seq {
+			for _, alt := range strings.Split(alts, "|") {
+				b.add(alt, payload{kind: pNear, cat: cat, group: int8(g), idx: idx})
 			}
 		}
 	}

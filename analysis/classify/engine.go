@@ -23,6 +23,10 @@ type scratch struct {
 	ctxs     []ctxHit
 	cands    []catHit
 	members  []member
+	nears    []member
+	mask     []uint8 // groups seen, by combo
+	slot     []int16 // index into bests, by combo; -1 when incomplete
+	bests    [][maxGroups]best
 	triggers []trigger
 	senti    []sentHit
 	bounds   []uint64
@@ -97,6 +101,7 @@ func (d *doc) collect() {
 	}
 	s.breaks, s.clauses, s.negs, s.rumours, s.ignores = s.breaks[:0], s.clauses[:0], s.negs[:0], s.rumours[:0], s.ignores[:0]
 	s.ctxs, s.cands, s.members, s.triggers, s.senti = s.ctxs[:0], s.cands[:0], s.members[:0], s.triggers[:0], s.senti[:0]
+	s.nears = s.nears[:0]
 	s.maxIgn, s.maxCand = 0, 0
 	s.docCtx = slices.Grow(s.docCtx[:0], len(d.c.contexts))[:len(d.c.contexts)]
 	for i := range s.docCtx {
@@ -128,12 +133,15 @@ func (d *doc) collect() {
 				s.triggers = append(s.triggers, trigger{p.idx, h.start, h.end})
 			case pCombo:
 				s.members = append(s.members, member{p.idx, int32(p.group), h.key, h.start, h.end})
+			case pNear:
+				s.nears = append(s.nears, member{p.idx, int32(p.group), h.key, h.start, h.end})
 			default:
 				s.senti = append(s.senti, sentHit{p, h.key, h.start, h.end})
 			}
 		}
 	}
 	d.runPatterns()
+	d.runNears()
 	// Candidates in order of end offset (patterns were appended last), so
 	// that containment is checked among neighbours only.
 	slices.SortStableFunc(s.cands, func(a, b catHit) int { return int(a.end - b.end) })

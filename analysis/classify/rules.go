@@ -55,6 +55,7 @@ type CategoryRule struct {
 	Terms    Weights       `yaml:"terms"`
 	Patterns []PatternRule `yaml:"patterns"`
 	Combos   []ComboRule   `yaml:"combos"`
+	Near     []NearRule    `yaml:"near"`
 }
 
 // PatternRule is a regular expression, run only where Trigger occurs in
@@ -76,6 +77,26 @@ type ComboRule struct {
 	All    []string `yaml:"all"`
 	Weight float64  `yaml:"weight"`
 	Line   int      `yaml:"-"`
+}
+
+// NearRule scores Weight where its groups occur in order, each starting at
+// most Within characters after the previous one ends, in one sentence: a
+// phrase with a gap (冻结 … 资金, 我是 … 的侄子) without a regular expression.
+type NearRule struct {
+	Seq    []string `yaml:"seq"`
+	Within int      `yaml:"within"`
+	Weight float64  `yaml:"weight"`
+	Line   int      `yaml:"-"`
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (r *NearRule) UnmarshalYAML(n *yaml.Node) error {
+	type plain NearRule
+	if err := strictDecode(n, (*plain)(r)); err != nil {
+		return err
+	}
+	r.Line = n.Line
+	return nil
 }
 
 // SentimentRule is the sentiment lexicon.

@@ -61,6 +61,9 @@ func TestParseRulesErrors(t *testing.T) {
 		{"duplicate term", strings.Replace(minimal, "火灾: 0.6", "火灾: 0.6, 火灾: 0.5", 1), `line 7: term "火灾" already listed at line 7`},
 		{"bad regexp", minimal + "    patterns:\n      - {match: '(火', trigger: 火, weight: 0.5}\n", `line 9: pattern: error parsing regexp`},
 		{"pattern without trigger", minimal + "    patterns:\n      - {match: '火', weight: 0.5}\n", `line 9: pattern "火": trigger: empty term ""`},
+		{"one-group near", minimal + "    near:\n      - {seq: [火], within: 3, weight: 0.5}\n", `line 9: near needs 2 to 4 groups`},
+		{"near too wide", minimal + "    near:\n      - {seq: [火, 灾], within: 100, weight: 0.5}\n", `line 9: near within 100`},
+		{"unknown built-in", minimal + "    combos:\n      - {all: [<email>, 火], weight: 0.5}\n", `unknown built-in <email>`},
 		{"one-group combo", minimal + "    combos:\n      - {all: [火], weight: 0.5}\n", `line 9: combo needs 2 to 4 groups`},
 		{"empty alternative", minimal + "    combos:\n      - {all: ['火|', 烟], weight: 0.5}\n", `line 9: combo group "火|": empty term ""`},
 		{"duplicate category", minimal + "  - id: incident.fire\n    severity: 0.5\n", `line 8: category "incident.fire" already defined at line 5`},
@@ -92,6 +95,8 @@ func TestCustomRules(t *testing.T) {
       - {match: '火[灾情]', trigger: 火, weight: 0.3}
     combos:
       - {all: [浓烟, 消防|119], weight: 0.5}
+    near:
+      - {seq: [仓库, 着火], within: 3, weight: 0.4}
   - id: drugs
     severity: 0.8
     terms: {=冰: 0.6}
@@ -126,6 +131,15 @@ contexts:
 	}
 	if s := score("火灾, 火灾")[IncidentFire]; s != 0.72 {
 		t.Errorf("repeat: %v, want 1-(0.4*0.7) = 0.72", s)
+	}
+	if s := score("仓库突然着火")[IncidentFire]; s != 0.4 {
+		t.Errorf("near: %v, want 0.4", s)
+	}
+	if s := score("仓库里的东西昨天突然着火")[IncidentFire]; s != 0 {
+		t.Errorf("near too far: %v, want 0", s)
+	}
+	if s := score("仓库。着火")[IncidentFire]; s != 0 {
+		t.Errorf("near across a sentence end: %v, want 0", s)
 	}
 	if s := score("溜冰场", "溜冰场")[Drugs]; s != 0 {
 		t.Errorf("whole-word term inside a word: %v, want 0", s)

@@ -138,6 +138,24 @@ func (c *CategoryRule) validate() error {
 			}
 		}
 	}
+	for _, nr := range c.Near {
+		if nr.Weight <= 0 || nr.Weight > 1 {
+			return fmt.Errorf("line %d: near weight %v not in (0, 1]", nr.Line, nr.Weight)
+		}
+		if len(nr.Seq) < 2 || len(nr.Seq) > maxGroups {
+			return fmt.Errorf("line %d: near needs 2 to %d groups, has %d", nr.Line, maxGroups, len(nr.Seq))
+		}
+		if nr.Within < 0 || nr.Within > 64 {
+			return fmt.Errorf("line %d: near within %d: want 0..64", nr.Line, nr.Within)
+		}
+		for _, g := range nr.Seq {
+			for _, alt := range strings.Split(g, "|") {
+				if err := checkTerm(alt); err != nil {
+					return fmt.Errorf("line %d: near group %q: %w", nr.Line, g, err)
+				}
+			}
+		}
+	}
 	return nil
 }
 
