@@ -1,0 +1,107 @@
+package cluster
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/yuqing-dev/yuqing/internal/testredis"
+	"github.com/yuqing-dev/yuqing/state"
+	"github.com/yuqing-dev/yuqing/state/localstate"
+	"github.com/yuqing-dev/yuqing/state/redisstate"
+)
+
+// testStore is an empty shared store for one test.
+type testStore struct {
+	// replica returns a client of the store as another analysis replica
+	// would have: the same *localstate.Store (one process owns the file),
+	// or a new Redis connection pool.
+	replica func() state.Store
+	// advance moves the store's clock forward: a fake clock for
+	// localstate, a real sleep for Redis (keep d short).
+	advance func(d time.Duration)
+}
+
+// backends are the state.Store implementations every Assigner test runs
+// against.
+var backends = []struct {
+	name  string
+	start func(t testing.TB) testStore
+}{
+	{"localstate", startLocal},
+	{"redis", startRedis},
+}
+
+// forEachBackend runs f as a subtest per backend.
+func forEachBackend(t *testing.T, f func(t *testing.T, ts testStore)) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { f(t, b.start(t)) })
+	}
+}
+
+func startLocal(t testing.TB) testStore {
+	clock := &fakeClock{now: time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)}
+	s, err := localstate.Open(filepath.Join(t.TempDir(), "state.db"), localstate.Options{Now: clock.Now, SweepInterval: -1})
+	if err != nil {
+		t.Fatalf("opening localstate: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return testStore{
+		replica: func() state.Store { return s },
+		advance: clock.Advance,
+	}
+}
+
+func startRedis(t testing.TB) testStore {
+	addr := testredis.Start(t)
+	return testStore{
+		replica: func() state.Store {
+			s, err := redisstate.New(redisstate.Config{Addr: addr, KeyPrefix: "test:"})
+			if err != nil {
+				t.Fatalf("connecting to redis: %v", err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+		advance: time.Sleep,
+	}
+}
+
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// newAssigner returns an Assigner over s with o, failing the test on error.
+func newAssigner(t testing.TB, s state.Store, o Options) *Assigner {
+	t.Helper()
+	a, err := New(s, o)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return a
+}
+
+// assign calls a.Assign, failing the test on error.
+func assign(t testing.TB, a *Assigner, id string, h uint64, at time.Time) string {
+	t.Helper()
+	c, err := a.Assign(context.Background(), id, h, at)
+	if err != nil {
+		t.Fatalf("Assign(%s): %v", id, err)
+	}
+	return c
+}
