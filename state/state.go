@@ -23,6 +23,10 @@ type Store interface {
 	// SetNX stores value under key only if key is absent (or expired) and
 	// reports whether it did. It is the primitive behind dedup fingerprints.
 	SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
+	// Keys returns the live keys starting with prefix, sorted. It is meant
+	// for small key spaces (saved searches, rules), not for scanning
+	// dedup fingerprints: it reads every matching key.
+	Keys(ctx context.Context, prefix string) ([]string, error)
 	// Delete removes key; deleting a missing key is not an error.
 	Delete(ctx context.Context, key string) error
 	// IncrBy adds delta to the integer counter at key and returns the new

@@ -176,3 +176,35 @@ func (s *Store) update(ctx context.Context, what, key string, ttl time.Duration,
 	}
 	return nil
 }
+
+// Keys returns the live keys starting with prefix, sorted (bbolt keeps
+// keys in byte order).
+func (s *Store) Keys(ctx context.Context, prefix string) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("listing keys %s*: %w", prefix, err)
+	}
+	var out []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b, err := txBuckets(tx)
+		if err != nil {
+			return err
+		}
+		now := s.now().UnixNano()
+		p := []byte(prefix)
+		c := b.kv.Cursor()
+		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+			_, _, ok, err := b.load(k, now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, string(k))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing keys %s*: %w", prefix, err)
+	}
+	return out, nil
+}

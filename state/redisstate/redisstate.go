@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -138,6 +140,41 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
 		return nil, fmt.Errorf("getting %s: %w", key, err)
 	}
 	return v, nil
+}
+
+// Keys returns the live keys starting with prefix, sorted, with SCAN (it
+// does not block the server like KEYS would).
+func (s *Store) Keys(ctx context.Context, prefix string) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("listing keys %s*: %w", prefix, err)
+	}
+	pattern := s.prefix + escapeGlob(prefix) + "*"
+	seen := map[string]bool{}
+	iter := s.client.Scan(ctx, 0, pattern, 500).Iterator()
+	for iter.Next(ctx) {
+		seen[strings.TrimPrefix(iter.Val(), s.prefix)] = true
+	}
+	if err := iter.Err(); err != nil {
+		return nil, fmt.Errorf("listing keys %s*: %w", prefix, err)
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// escapeGlob escapes Redis glob metacharacters.
+func escapeGlob(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\^`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Set stores value under key with ttl (0 = no expiry), replacing any value

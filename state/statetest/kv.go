@@ -3,6 +3,7 @@ package statetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -161,4 +162,35 @@ func testSetNXExpires(t *testing.T, newStore NewStore) {
 		t.Fatalf("SetNX after expiry = %v, %v; want true", ok, err)
 	}
 	wantValue(t, s, k, []byte("again"))
+}
+
+func testKeys(t *testing.T, newStore NewStore) {
+	s := open(t, newStore)
+	ctx := context.Background()
+	p := key(t, "")
+	for _, k := range []string{"b", "a", "c/1", "x*y"} {
+		if err := s.Set(ctx, p+k, []byte("v"), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Set(ctx, p[:len(p)-1]+"-other", []byte("v"), 0); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	mustSet(t, s, p+"gone", []byte("v"), ShortTTL)
+	waitGone(t, "Set with ttl", start, ShortTTL, isGone(t, s, p+"gone"))
+	got, err := s.Keys(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{p + "a", p + "b", p + "c/1", p + "x*y"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Keys(%q) = %q, want %q", p, got, want)
+	}
+	if got, err := s.Keys(ctx, p+"x*"); err != nil || !slices.Equal(got, []string{p + "x*y"}) {
+		t.Fatalf("Keys with a glob character in the prefix = %q, %v", got, err)
+	}
+	if got, err := s.Keys(ctx, p+"none"); err != nil || len(got) != 0 {
+		t.Fatalf("Keys of no key = %q, %v", got, err)
+	}
 }
