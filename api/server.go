@@ -14,6 +14,7 @@ import (
 	"github.com/yuqing-dev/yuqing/analysis"
 	"github.com/yuqing-dev/yuqing/bus"
 	"github.com/yuqing-dev/yuqing/index"
+	"github.com/yuqing-dev/yuqing/index/saved"
 	"github.com/yuqing-dev/yuqing/ingest"
 )
 
@@ -32,7 +33,9 @@ type Options struct {
 	// Analyzer returns the analyzer for POST /api/v1/analyze, or an error
 	// (answered 503) while it is loading; nil disables the route.
 	Analyzer func() (Analyzer, error)
-	Limits   ingest.Limits
+	// Saved stores saved searches; nil disables /api/v1/searches.
+	Saved  *saved.Store
+	Limits ingest.Limits
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
 	// Ready reports nil when the server can do its work (dictionary
@@ -76,6 +79,12 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/ingest/sms", s.ingest("sms", ingest.ParseSMS))
 	s.handle("GET /api/v1/search", s.search)
 	s.handle("GET /api/v1/docs/{id}", s.getDoc)
+	if s.opts.Saved != nil {
+		s.handle("POST /api/v1/searches", s.createSavedSearch)
+		s.handle("GET /api/v1/searches", s.listSavedSearches)
+		s.handle("GET /api/v1/searches/{id}", s.getSavedSearch)
+		s.handle("DELETE /api/v1/searches/{id}", s.deleteSavedSearch)
+	}
 	if s.opts.Analyzer != nil {
 		s.handle("POST /api/v1/analyze", s.analyze)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/yuqing-dev/yuqing/bus"
 	"github.com/yuqing-dev/yuqing/configs"
 	"github.com/yuqing-dev/yuqing/index"
+	"github.com/yuqing-dev/yuqing/index/saved"
 	"github.com/yuqing-dev/yuqing/state"
 )
 
@@ -164,6 +165,7 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		RawTopic:     a.cfg.Bus.Topics.Raw,
 		Search:       lazySearcher{a},
 		Analyzer:     a.loadedAnalyzer,
+		Saved:        saved.New(a.state, validateQuery),
 		Limits:       a.cfg.Ingest.Limits(),
 		MaxBodyBytes: a.cfg.HTTP.MaxBodyBytes,
 		Ready:        a.readyErr,
@@ -274,6 +276,9 @@ func (a *App) cleanup() error {
 	a.cleanups = nil
 	return errors.Join(errs...)
 }
+
+// validateQuery checks a saved search's query with the search parser.
+func validateQuery(q string) error { return index.ValidateQuery(q) }
 
 // loadedAnalyzer serves POST /api/v1/analyze once the analyzer is loaded.
 func (a *App) loadedAnalyzer() (api.Analyzer, error) {

@@ -403,3 +403,35 @@ func TestDictionaryReloadWithoutRestart(t *testing.T) {
 		t.Fatalf("a broken dictionary replaced the good one: %s", got)
 	}
 }
+
+func TestSavedSearchesAPI(t *testing.T) {
+	s := startApp(t, embeddedConfig(t))
+	status, a := s.do("POST", "/api/v1/searches", "application/json", []byte(`{"name":"杭州火灾","query":"火灾 region:杭州","owner":"analyst1"}`))
+	if status != http.StatusCreated || a["id"] == "" || a["created_at"] == "" {
+		t.Fatalf("create: %d %v", status, a)
+	}
+	id := a["id"].(string)
+	if status, e := s.do("POST", "/api/v1/searches", "", []byte(`{"query":"x","owner":"o"}`)); status != http.StatusBadRequest ||
+		e["error"].(map[string]any)["code"] != "invalid" || !strings.Contains(fmt.Sprint(e), "name") {
+		t.Errorf("nameless: %d %v", status, e)
+	}
+	if status, e := s.do("POST", "/api/v1/searches", "", []byte(`{"name":"x","query":"x","owner":"o","color":1}`)); status != http.StatusBadRequest {
+		t.Errorf("unknown field: %d %v", status, e)
+	}
+	_, list := s.do("GET", "/api/v1/searches", "", nil)
+	if got := list["searches"].([]any); len(got) != 1 || got[0].(map[string]any)["query"] != "火灾 region:杭州" {
+		t.Fatalf("list %v", list)
+	}
+	if status, got := s.do("GET", "/api/v1/searches/"+id, "", nil); status != http.StatusOK || got["owner"] != "analyst1" {
+		t.Fatalf("get %d %v", status, got)
+	}
+	req, _ := http.NewRequest("DELETE", s.base+"/api/v1/searches/"+id, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("delete: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if status, e := s.do("GET", "/api/v1/searches/"+id, "", nil); status != http.StatusNotFound || e["error"].(map[string]any)["code"] != "not_found" {
+		t.Fatalf("get deleted: %d %v", status, e)
+	}
+}
