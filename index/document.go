@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"time"
 
 	blevea "github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
@@ -44,7 +45,7 @@ func buildDocument(m mapping.IndexMapping, d *analysis.Doc) (*document.Document,
 			fields[f] = v
 		}
 	}
-	var cats, provinces, cities []string
+	var cats, provinces, cities, districts []string
 	for c, score := range d.Categories {
 		if score >= categoryMin {
 			cats = append(cats, c)
@@ -57,8 +58,11 @@ func buildDocument(m mapping.IndexMapping, d *analysis.Doc) (*document.Document,
 		if l.City != "" {
 			cities = append(cities, l.City)
 		}
+		if l.District != "" {
+			districts = append(districts, l.District)
+		}
 	}
-	for f, v := range map[string][]string{fieldCategory: cats, fieldProvince: provinces, fieldCity: cities} {
+	for f, v := range map[string][]string{fieldCategory: cats, fieldProvince: provinces, fieldCity: cities, fieldDistrict: districts} {
 		if len(v) > 0 {
 			fields[f] = v
 		}
@@ -67,6 +71,7 @@ func buildDocument(m mapping.IndexMapping, d *analysis.Doc) (*document.Document,
 	fields[fieldSentiment] = d.Sentiment
 	if !d.PublishedAt.IsZero() {
 		fields[fieldPublishedAt] = d.PublishedAt
+		fields[fieldHour] = hourKey(d.PublishedAt)
 	}
 	if !d.IngestedAt.IsZero() {
 		fields[fieldIngestedAt] = d.IngestedAt
@@ -96,3 +101,8 @@ func decodeStored(id string, fields map[string]any) (analysis.Doc, error) {
 	d.Title, _ = fields[fieldTitle].(string)
 	return d, nil
 }
+
+// hourKey is the histogram bucket of t: its UTC hour.
+func hourKey(t time.Time) string { return t.UTC().Format(hourLayout) }
+
+const hourLayout = "2006-01-02T15"

@@ -21,12 +21,14 @@ const (
 	fieldLang        = "lang"
 	fieldPublishedAt = "published_at"
 	fieldIngestedAt  = "ingested_at"
-	fieldCategory    = "category"   // category ids scoring ≥ categoryMin
-	fieldProvince    = "province"   // from locations
-	fieldCity        = "city"       // from locations
-	fieldClusterID   = "cluster_id" // repost cluster
-	fieldRisk        = "risk"       // numeric 0..1
-	fieldSentiment   = "sentiment"  // numeric -1..1
+	fieldCategory    = "category"       // category ids scoring ≥ categoryMin
+	fieldProvince    = "province"       // from locations
+	fieldCity        = "city"           // from locations
+	fieldClusterID   = "cluster_id"     // repost cluster
+	fieldDistrict    = "district"       // from locations
+	fieldHour        = "published_hour" // UTC hour of published_at, "2006-01-02T15", for histograms
+	fieldRisk        = "risk"           // numeric 0..1
+	fieldSentiment   = "sentiment"      // numeric -1..1
 	sourceField      = "doc_json"
 )
 
@@ -34,7 +36,7 @@ const (
 const categoryMin = 0.5
 
 var keywordFields = []string{fieldSource, fieldKind, fieldAuthor, fieldRegion, fieldLang,
-	fieldCategory, fieldProvince, fieldCity, fieldClusterID}
+	fieldCategory, fieldProvince, fieldCity, fieldDistrict, fieldClusterID, fieldHour}
 
 // NewMapping returns the index mapping. Documents are built by Index
 // itself (see document), so the mapping is static: it declares every field
