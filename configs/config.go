@@ -1,7 +1,11 @@
 package configs
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
+	_ "time/tzdata" // index.timezone must resolve on hosts without a zoneinfo database
 
 	"github.com/yuqing-dev/yuqing/ingest"
 )
@@ -16,6 +20,7 @@ type Config struct {
 	State    State    `yaml:"state"`
 	Pipeline Pipeline `yaml:"pipeline"`
 	Analysis Analysis `yaml:"analysis"`
+	Index    Index    `yaml:"index"`
 	Log      Log      `yaml:"log"`
 }
 
@@ -132,6 +137,95 @@ type Cluster struct {
 	Window time.Duration `yaml:"window"`
 }
 
+// Index partition periods.
+const (
+	PartitionDay   = "day"
+	PartitionWeek  = "week"
+	PartitionMonth = "month"
+)
+
+// Index configures the full-text index: one bleve index per period of
+// published_at, so that a search opens only the periods it asks for and
+// retention drops whole periods.
+type Index struct {
+	// Partition is the period one bleve index holds: day, week (ISO,
+	// Monday first) or month.
+	Partition string `yaml:"partition"`
+	// Timezone is the IANA zone whose midnights bound the periods, so that
+	// a day partition is the analysts' day. It cannot change once the
+	// index holds partitions.
+	Timezone string `yaml:"timezone"`
+	// Retention is how long documents are kept, by published_at: a
+	// partition is dropped once its whole period is older than this, and
+	// documents already that old are not indexed. Days (180d), weeks (26w)
+	// or a Go duration (4320h); 0 keeps everything.
+	Retention string `yaml:"retention"`
+	// RetentionSchedule is the cron schedule (5 fields or @hourly,
+	// @daily, @every 30m; in Timezone) on which expired partitions are
+	// dropped; they are also dropped at start.
+	RetentionSchedule string `yaml:"retention_schedule"`
+}
+
+// Location returns the time zone of Timezone (valid after Validate).
+func (i Index) Location() (*time.Location, error) {
+	if i.Timezone == "" || i.Timezone == "Local" {
+		return nil, fmt.Errorf("%q is not an IANA time zone like Asia/Shanghai", i.Timezone)
+	}
+	loc, err := time.LoadLocation(i.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not an IANA time zone like Asia/Shanghai", i.Timezone)
+	}
+	return loc, nil
+}
+
+// RetentionPeriod returns Retention as a duration (valid after Validate).
+func (i Index) RetentionPeriod() (time.Duration, error) {
+	return ParseRetention(i.Retention)
+}
+
+// maxRetentionDays bounds d/w retentions so that they fit a Duration.
+const maxRetentionDays = 100 * 365
+
+// ParseRetention parses a retention: "0", whole days ("180d") or weeks
+// ("26w"), or a non-negative Go duration ("4320h").
+func ParseRetention(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	bad := fmt.Errorf("%q is not a duration like 180d, 26w or 4320h", s)
+	if n, unit, ok := cutUnit(s); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 {
+			return 0, bad
+		}
+		if unit == 'w' {
+			days *= 7
+		}
+		if days > maxRetentionDays {
+			return 0, fmt.Errorf("%q is more than 100 years", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	if s == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, bad
+	}
+	return d, nil
+}
+
+// cutUnit splits "180d" into "180" and 'd' (likewise w).
+func cutUnit(s string) (string, byte, bool) {
+	if len(s) < 2 {
+		return "", 0, false
+	}
+	switch u := s[len(s)-1]; u {
+	case 'd', 'w':
+		return s[:len(s)-1], u, true
+	}
+	return "", 0, false
+}
+
 // Log configures logging.
 type Log struct {
 	Level  string `yaml:"level"`
@@ -156,6 +250,8 @@ func Default() Config {
 		Pipeline: Pipeline{BatchSize: 500, BatchWait: 20 * time.Millisecond},
 		Analysis: Analysis{BuiltinDict: true, Dicts: []string{}, DictReloadInterval: 30 * time.Second,
 			Cluster: Cluster{MaxDistance: 3, Window: 72 * time.Hour}},
+		Index: Index{Partition: PartitionDay, Timezone: "Asia/Shanghai", Retention: "0",
+			RetentionSchedule: "@hourly"},
 		Log: Log{Level: "info", Format: "text"},
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yuqing-dev/yuqing/analysis"
 )
@@ -35,6 +36,51 @@ func TestShippedConfigsAreValid(t *testing.T) {
 	}
 }
 
+func TestParseRetention(t *testing.T) {
+	day := 24 * time.Hour
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"0", 0, true},
+		{"0d", 0, true},
+		{"180d", 180 * day, true},
+		{"26w", 26 * 7 * day, true},
+		{"4320h", 4320 * time.Hour, true},
+		{"90m", 90 * time.Minute, true},
+		{" 7d ", 7 * day, true},
+		{"7x", 0, false},
+		{"", 0, false},
+		{"d", 0, false},
+		{"-1d", 0, false},
+		{"-5h", 0, false},
+		{"1.5d", 0, false},
+		{"180", 0, false},
+		{"99999999999d", 0, false},
+	}
+	for _, tc := range tests {
+		got, err := ParseRetention(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("ParseRetention(%q) = %v, %v; want %v (ok %v)", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestIndexTimezone(t *testing.T) {
+	for _, tz := range []string{"", "Local", "Nowhere/Else"} {
+		i := Default().Index
+		i.Timezone = tz
+		if _, err := i.Location(); err == nil {
+			t.Errorf("timezone %q accepted", tz)
+		}
+	}
+	loc, err := Default().Index.Location()
+	if err != nil || loc.String() != "Asia/Shanghai" {
+		t.Fatalf("default timezone: %v %v", loc, err)
+	}
+}
+
 func TestGoodFixtures(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.good.yaml")
 	if len(files) == 0 {
@@ -53,6 +99,8 @@ func TestBadFixturesNameTheProblem(t *testing.T) {
 		"kafka-no-brokers.bad.yaml": {"bus.kafka.brokers"},
 		"bad-types.bad.yaml":        {`bus.type: "rabbitmq"`, `state.type: "etcd"`, "pipeline.batch_size"},
 		"bad-duration.bad.yaml":     {"line 2", "soon"},
+		"index.bad.yaml": {`index.partition: "year"`, `index.timezone: "Mars/Olympus_Mons"`,
+			`index.retention: "7x" is not a duration like 180d`, `index.retention_schedule: "every hour"`},
 	}
 	files, _ := filepath.Glob("testdata/*.bad.yaml")
 	if len(files) != len(want) {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -132,6 +133,7 @@ func (c Config) Validate() error {
 	if c.Analysis.Cluster.Window <= 0 {
 		bad("analysis.cluster.window", "must be positive")
 	}
+	c.Index.validate(bad)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -143,4 +145,21 @@ func (c Config) Validate() error {
 		bad("log.format", "%q is not text or json", c.Log.Format)
 	}
 	return errors.Join(errs...)
+}
+
+func (i Index) validate(bad func(field, format string, args ...any)) {
+	switch i.Partition {
+	case PartitionDay, PartitionWeek, PartitionMonth:
+	default:
+		bad("index.partition", "%q is not day, week or month", i.Partition)
+	}
+	if _, err := i.Location(); err != nil {
+		bad("index.timezone", "%v", err)
+	}
+	if _, err := i.RetentionPeriod(); err != nil {
+		bad("index.retention", "%v", err)
+	}
+	if _, err := cron.ParseStandard(i.RetentionSchedule); err != nil {
+		bad("index.retention_schedule", "%q is not a cron schedule like @hourly or \"0 3 * * *\" (%v)", i.RetentionSchedule, err)
+	}
 }
