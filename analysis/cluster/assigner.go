@@ -8,11 +8,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/yuqing-dev/yuqing/analysis/simhash"
 	"github.com/yuqing-dev/yuqing/state"
 )
 
-// ErrEmptyDocID is returned by Assign for an empty document id.
+// ErrEmptyDocID is returned by Assign and AssignBatch for an empty
+// document id.
 var ErrEmptyDocID = errors.New("cluster: empty doc id")
 
 // claimAttempts bounds how often Assign retries claiming a doc key that
@@ -74,7 +74,8 @@ func New(store state.Store, o Options) (*Assigner, error) {
 //   - a document that starts a cluster: then 1 SETNX and b SETs: 3 round
 //     trips, 2b+2 commands, b+1 writes.
 //
-// A SETNX that loses a race costs one more GET.
+// A SETNX that loses a race costs one more GET. To assign many documents,
+// AssignBatch does the same work in 3–4 steps for the whole batch.
 //
 // The band SETs read-modify-write: a band value written by two new
 // clusters within the same few milliseconds can lose one of them, which
@@ -86,48 +87,11 @@ func New(store state.Store, o Options) (*Assigner, error) {
 // returned and the document may or may not be recorded; calling Assign
 // again with the same arguments is safe.
 func (a *Assigner) Assign(ctx context.Context, docID string, hash uint64, at time.Time) (string, error) {
-	if docID == "" {
-		return "", ErrEmptyDocID
-	}
-	if hash == 0 {
-		a.m.assigned.WithLabelValues(resultUnhashed).Inc()
-		return docID, nil
-	}
-	docKey := a.opts.KeyPrefix + "doc:" + docID
-	keys := a.layout.keys(a.opts.KeyPrefix, hash)
-	known, lists, err := a.read(ctx, docKey, keys)
+	ids, err := a.AssignBatch(ctx, []Doc{{ID: docID, Hash: hash, At: at}})
 	if err != nil {
-		return "", fmt.Errorf("assigning doc %s: %w", docID, err)
+		return "", err
 	}
-	me := entry{hash: hash, at: at.UnixNano(), id: docID}
-	cluster, claimed := known, false
-	if !known.ok {
-		cluster.id = docID
-		if c, ok := a.candidate(lists, me); ok {
-			cluster.id = c.id
-		}
-		cluster.hash = hash
-		if cluster, claimed, err = a.claim(ctx, docKey, cluster); err != nil {
-			return "", fmt.Errorf("assigning doc %s: %w", docID, err)
-		}
-	}
-	if cluster.id == docID && cluster.hash == hash {
-		// Also when the doc was claimed before, here or on another
-		// replica, with this hash: bands that hold the entry already are
-		// skipped, and those a crashed replica did not write are repaired.
-		if err := a.writeBands(ctx, keys, lists, me); err != nil {
-			return "", fmt.Errorf("assigning doc %s: %w", docID, err)
-		}
-	}
-	switch {
-	case !claimed:
-		a.m.assigned.WithLabelValues(resultKnown).Inc()
-	case cluster.id == docID:
-		a.m.assigned.WithLabelValues(resultNew).Inc()
-	default:
-		a.m.assigned.WithLabelValues(resultJoined).Inc()
-	}
-	return cluster.id, nil
+	return ids[0], nil
 }
 
 // assignment is what a doc key holds: the document's cluster and the hash
@@ -136,7 +100,6 @@ func (a *Assigner) Assign(ctx context.Context, docID string, hash uint64, at tim
 type assignment struct {
 	id   string
 	hash uint64
-	ok   bool // decoded from a stored value
 }
 
 func (as assignment) encode() []byte {
@@ -148,62 +111,7 @@ func decodeAssignment(v []byte) (assignment, error) {
 		return assignment{}, fmt.Errorf("doc key value of %d bytes: %w", len(v), errBadValue)
 	}
 	n := len(v) - 8
-	return assignment{id: string(v[:n]), hash: binary.BigEndian.Uint64(v[n:]), ok: true}, nil
-}
-
-// read gets the doc key and the band keys concurrently. It returns the doc
-// key's assignment (ok false when absent) and the decoded band values. A
-// missing band key is an empty list; a value that does not decode is
-// counted and treated as empty (the next new cluster overwrites it).
-func (a *Assigner) read(ctx context.Context, docKey string, keys []string) (assignment, [][]entry, error) {
-	var known assignment
-	lists := make([][]entry, len(keys))
-	err := each(len(keys)+1, func(i int) error {
-		if i == len(keys) {
-			v, err := a.store.Get(ctx, docKey)
-			if errors.Is(err, state.ErrNotFound) {
-				return nil
-			}
-			if err == nil {
-				known, err = decodeAssignment(v)
-			}
-			if err != nil {
-				return fmt.Errorf("reading doc key %s: %w", docKey, err)
-			}
-			return nil
-		}
-		v, err := a.store.Get(ctx, keys[i])
-		if errors.Is(err, state.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("reading band key %s: %w", keys[i], err)
-		}
-		if lists[i], err = decodeEntries(v); err != nil {
-			a.m.unreadable.Inc()
-		}
-		return nil
-	})
-	return known, lists, err
-}
-
-// candidate returns the earliest entry of lists within MaxDistance of me
-// and within Window of its time.
-func (a *Assigner) candidate(lists [][]entry, me entry) (entry, bool) {
-	var best entry
-	found := false
-	window := a.opts.Window.Nanoseconds()
-	for _, l := range lists {
-		for _, e := range l {
-			if simhash.Distance(e.hash, me.hash) > a.opts.MaxDistance || absDiff(e.at, me.at) > window {
-				continue
-			}
-			if !found || earlier(e, best) {
-				best, found = e, true
-			}
-		}
-	}
-	return best, found
+	return assignment{id: string(v[:n]), hash: binary.BigEndian.Uint64(v[n:])}, nil
 }
 
 // claim stores as under the doc key unless it holds an assignment
@@ -232,36 +140,33 @@ func (a *Assigner) claim(ctx context.Context, key string, as assignment) (assign
 	return assignment{}, false, fmt.Errorf("claiming doc key %s: it expired %d times in a row (Window %v too short?)", key, claimAttempts, a.opts.Window)
 }
 
-// writeBands adds me to every band value that lacks it, concurrently.
-func (a *Assigner) writeBands(ctx context.Context, keys []string, lists [][]entry, me entry) error {
-	oldest := me.at - a.opts.Window.Nanoseconds()
-	return each(len(keys), func(i int) error {
-		for _, e := range lists[i] {
-			if e.id == me.id {
-				return nil
-			}
-		}
-		l, evicted := withEntry(lists[i], me, oldest)
-		a.m.evicted.Add(float64(evicted))
-		if err := a.store.Set(ctx, keys[i], encodeEntries(l), a.opts.Window); err != nil {
-			return fmt.Errorf("writing band key %s: %w", keys[i], err)
-		}
-		return nil
-	})
-}
+// maxInFlight bounds the store calls one Assign or AssignBatch has in
+// flight at once.
+const maxInFlight = 256
 
-// each runs f(0) … f(n-1) concurrently and joins their errors.
+// each runs f(0) … f(n-1), up to maxInFlight at a time, and returns the
+// first error by index (a cancelled context fails every call alike).
 func each(n int, f func(i int) error) error {
 	if n == 1 {
 		return f(0)
 	}
 	errs := make([]error, n)
+	sem := make(chan struct{}, maxInFlight)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { errs[i] = f(i) })
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errs[i] = f(i)
+		})
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func absDiff(a, b int64) int64 {

@@ -259,7 +259,7 @@ func TestStoreForgetsAfterWindow(t *testing.T) {
 
 // TestReplicasAgree runs two Assigners (two analysis replicas) on one
 // store, each from several goroutines, over the same documents in
-// different orders.
+// different orders, one by one and in batches.
 func TestReplicasAgree(t *testing.T) {
 	const goroutines = 4
 	r := rand.New(rand.NewPCG(7, 7))
@@ -286,22 +286,37 @@ func TestReplicasAgree(t *testing.T) {
 		var mu sync.Mutex
 		got := map[string]map[string]bool{} // doc id → cluster ids returned
 		var wg sync.WaitGroup
+		record := func(id, c string) {
+			mu.Lock()
+			defer mu.Unlock()
+			if got[id] == nil {
+				got[id] = map[string]bool{}
+			}
+			got[id][c] = true
+		}
 		for g := range goroutines * len(replicas) {
 			a := replicas[g%len(replicas)]
 			order := rand.New(rand.NewPCG(uint64(g), 0)).Perm(len(docs))
+			batched := g%4 >= 2 // half the goroutines use AssignBatch
 			wg.Go(func() {
-				for _, i := range order {
-					c, err := a.Assign(context.Background(), docs[i].id, docs[i].hash, t0)
+				for len(order) > 0 {
+					n := 1
+					if batched {
+						n = min(len(order), 1+len(order)%13)
+					}
+					var chunk []Doc
+					for _, i := range order[:n] {
+						chunk = append(chunk, Doc{ID: docs[i].id, Hash: docs[i].hash, At: t0})
+					}
+					order = order[n:]
+					ids, err := a.AssignBatch(context.Background(), chunk)
 					if err != nil {
-						t.Errorf("Assign(%s): %v", docs[i].id, err)
+						t.Errorf("AssignBatch: %v", err)
 						return
 					}
-					mu.Lock()
-					if got[docs[i].id] == nil {
-						got[docs[i].id] = map[string]bool{}
+					for j, c := range ids {
+						record(chunk[j].ID, c)
 					}
-					got[docs[i].id][c] = true
-					mu.Unlock()
 				}
 			})
 		}

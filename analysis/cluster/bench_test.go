@@ -62,3 +62,30 @@ func BenchmarkAssign(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkAssignBatch measures AssignBatch per batch of 500 documents,
+// half of them joining clusters of the batch, on each store.
+func BenchmarkAssignBatch(b *testing.B) {
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) {
+			a := newAssigner(b, be.start(b).replica(), DefaultOptions())
+			r := rand.New(rand.NewPCG(3, 4))
+			seq := 0
+			docs := make([]Doc, 500)
+			for b.Loop() {
+				for i := range docs {
+					seq++
+					h := r.Uint64() | 1
+					if i%2 == 1 {
+						h = flip(docs[i-1].Hash, r.IntN(64))
+					}
+					docs[i] = Doc{ID: "doc-" + strconv.Itoa(seq), Hash: h, At: t0}
+				}
+				if _, err := a.AssignBatch(context.Background(), docs); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(docs)), "ns/doc")
+		})
+	}
+}

@@ -5,7 +5,7 @@
 //
 // It sits in the analysis stage, after segmentation:
 //
-//	raw ─▶ analysis: normalise, segment, simhash.Of ─▶ cluster.Assign ─▶ docs
+//	raw ─▶ analysis: normalise, segment, simhash.Of ─▶ cluster.AssignBatch ─▶ docs
 //
 // The stage hashes the words of a post's text (Token.Term of the tokens
 // that are not sub-words) that Decoration does not cover, and package
