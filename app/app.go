@@ -195,12 +195,21 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 		return fmt.Errorf("analysis.cluster: %w", err)
 	}
 	a.notReady.Store("opening index")
-	ix, err := index.Open(filepath.Join(a.cfg.DataDir, "index"), a.log)
+	ic := a.cfg.Index
+	loc, _ := ic.Location()              // valid: New validated cfg
+	retention, _ := ic.RetentionPeriod() // likewise
+	ix, err := index.OpenWith(filepath.Join(a.cfg.DataDir, "index"), index.Options{Partition: index.Period(ic.Partition),
+		Location: loc, Retention: retention, Registerer: a.reg}, a.log)
 	if err != nil {
 		return err
 	}
 	a.index = ix
 	a.cleanups = append(a.cleanups, ix.Close)
+	stopRetention, err := ix.StartRetention(stageCtx, ic.RetentionSchedule)
+	if err != nil {
+		return fmt.Errorf("index.retention_schedule: %w", err)
+	}
+	a.cleanups = append(a.cleanups, func() error { stopRetention(); return nil })
 
 	a.notReady.Store("joining consumer groups")
 	poison := prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -214,7 +223,7 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 		name, topic string
 		h           handler
 	}{
-		{"analyze", t.Raw, analyzeHandler(an, assigner, co.MaxDistance, a.bus, t.Docs, poison.WithLabelValues("analyze"), a.log)},
+		{"analyze", t.Raw, analyzeHandler(an, assigner, a.bus, t.Docs, poison.WithLabelValues("analyze"), a.log)},
 		{"index", t.Docs, indexHandler(ix, poison.WithLabelValues("index"), a.log)},
 	}
 	for _, sp := range specs {

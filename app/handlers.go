@@ -1,27 +1,26 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"runtime"
 	"sync"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/segmentio/encoding/json"
 
 	"github.com/yuqing-dev/yuqing/analysis"
-	"github.com/yuqing-dev/yuqing/analysis/simhash"
+	"github.com/yuqing-dev/yuqing/analysis/cluster"
 	"github.com/yuqing-dev/yuqing/bus"
 	"github.com/yuqing-dev/yuqing/index"
 	"github.com/yuqing-dev/yuqing/ingest"
 )
 
-// clusterAssigner gives a doc its repost cluster through the shared state.
+// clusterAssigner gives docs their repost clusters through the shared
+// state, as if one after the other in order (cluster.Assigner.AssignBatch).
 type clusterAssigner interface {
-	Assign(ctx context.Context, docID string, hash uint64, at time.Time) (string, error)
+	AssignBatch(ctx context.Context, docs []cluster.Doc) ([]string, error)
 }
 
 // analyzeHandler decodes raw Posts, analyses them in parallel, assigns
@@ -29,7 +28,7 @@ type clusterAssigner interface {
 // be decoded is logged, counted and skipped: retrying it would never
 // succeed. A failing cluster assignment fails the batch (it is retried):
 // the shared state is down, and docs without clusters would mislead.
-func analyzeHandler(a *analysis.Analyzer, cl clusterAssigner, maxDistance int, p bus.Producer, docsTopic string, poison prometheus.Counter, log *slog.Logger) handler {
+func analyzeHandler(a *analysis.Analyzer, cl clusterAssigner, p bus.Producer, docsTopic string, poison prometheus.Counter, log *slog.Logger) handler {
 	workers := runtime.GOMAXPROCS(0)
 	return func(ctx context.Context, msgs []bus.Message) error {
 		out := make([]analyzed, len(msgs))
@@ -43,7 +42,7 @@ func analyzeHandler(a *analysis.Analyzer, cl clusterAssigner, maxDistance int, p
 			})
 		}
 		wg.Wait()
-		if err := assignClusters(ctx, cl, maxDistance, out, errs); err != nil {
+		if err := assignClusters(ctx, cl, out, errs); err != nil {
 			return err
 		}
 		kept := make([]bus.Message, 0, len(out))
@@ -80,34 +79,16 @@ func analyzeOne(a *analysis.Analyzer, m bus.Message, docsTopic string) (analyzed
 	return analyzed{doc: a.Analyze(p), msg: bus.Message{Topic: docsTopic, Key: []byte(p.ID), Time: m.Time}}, nil
 }
 
-// clusterWorkers is how many cluster assignments run at once: the shared
-// state is a network round trip (Redis) or a coalesced transaction
-// (local), both of which only pay off with concurrency.
-const clusterWorkers = 32
-
-// assignClusters gives every analysed doc its cluster and encodes it. A
-// failed assignment fails the whole batch.
-//
-// Assignments run concurrently, except that a doc waits for the earlier
-// docs of the batch it is a near-duplicate of: reposts often arrive in the
-// same batch as their original, and assigned at the same moment they would
-// each start a cluster. So docs are grouped in levels (a doc's level is one
-// more than the highest level of the earlier docs within maxDistance of it)
-// and the levels run one after another.
-func assignClusters(ctx context.Context, cl clusterAssigner, maxDistance int, out []analyzed, errs []error) error {
-	if cl == nil {
-		for i := range out {
-			if errs[i] == nil {
-				_ = assignOne(ctx, nil, &out[i], &errs[i])
-			}
-		}
-		return nil
-	}
-	hashes := make([]uint64, len(out))
-	level := make([]int, len(out))
-	var levels [][]int
+// assignClusters gives every analysed doc its cluster, in batch order (so
+// a repost arriving in the same batch as its original joins it), and
+// encodes it. A failed assignment fails the whole batch.
+func assignClusters(ctx context.Context, cl clusterAssigner, out []analyzed, errs []error) error {
+	var (
+		docs []cluster.Doc
+		idx  []int
+	)
 	for i := range out {
-		if errs[i] != nil {
+		if errs[i] != nil || cl == nil {
 			continue
 		}
 		h, err := out[i].doc.Hash()
@@ -115,72 +96,29 @@ func assignClusters(ctx context.Context, cl clusterAssigner, maxDistance int, ou
 			errs[i] = err
 			continue
 		}
-		hashes[i] = h
-		for j := range i {
-			if errs[j] == nil && h != 0 && hashes[j] != 0 && simhash.Distance(h, hashes[j]) <= maxDistance {
-				level[i] = max(level[i], level[j]+1)
-			}
-		}
-		for len(levels) <= level[i] {
-			levels = append(levels, nil)
-		}
-		levels[level[i]] = append(levels[level[i]], i)
+		docs = append(docs, cluster.Doc{ID: out[i].doc.ID, Hash: h, At: out[i].doc.PublishedAt})
+		idx = append(idx, i)
 	}
-	for _, idx := range levels {
-		if err := assignLevel(ctx, cl, out, errs, idx); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// assignLevel assigns the docs out[idx...] concurrently.
-func assignLevel(ctx context.Context, cl clusterAssigner, out []analyzed, errs []error, idx []int) error {
-	work := make(chan int)
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	for range min(clusterWorkers, len(idx)) {
-		wg.Go(func() {
-			for i := range work {
-				if err := assignOne(ctx, cl, &out[i], &errs[i]); err != nil {
-					mu.Lock()
-					firstErr = cmp.Or(firstErr, err)
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for _, i := range idx {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	return firstErr
-}
-
-// assignOne assigns and encodes one doc; a doc-level problem goes to
-// *docErr, a store failure is returned.
-func assignOne(ctx context.Context, cl clusterAssigner, r *analyzed, docErr *error) error {
-	d := &r.doc
-	if cl != nil {
-		h, err := d.Hash()
+	if len(docs) > 0 {
+		ids, err := cl.AssignBatch(ctx, docs)
 		if err != nil {
-			*docErr = err
-			return nil
+			return fmt.Errorf("assigning clusters of %d docs: %w", len(docs), err)
 		}
-		if d.ClusterID, err = cl.Assign(ctx, d.ID, h, d.PublishedAt); err != nil {
-			return fmt.Errorf("assigning cluster of doc %s: %w", d.ID, err)
+		for k, i := range idx {
+			out[i].doc.ClusterID = ids[k]
 		}
 	}
-	v, err := json.Marshal(d)
-	if err != nil {
-		*docErr = fmt.Errorf("encoding doc %s: %w", d.ID, err)
-		return nil
+	for i := range out {
+		if errs[i] != nil {
+			continue
+		}
+		v, err := json.Marshal(&out[i].doc)
+		if err != nil {
+			errs[i] = fmt.Errorf("encoding doc %s: %w", out[i].doc.ID, err)
+			continue
+		}
+		out[i].msg.Value = v
 	}
-	r.msg.Value = v
 	return nil
 }
 
