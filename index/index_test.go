@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,13 +13,18 @@ import (
 	"github.com/yuqing-dev/yuqing/ingest"
 )
 
-func testDocs(t *testing.T, posts ...ingest.Post) []analysis.Doc {
-	t.Helper()
+// testAnalyzer is built once: the dictionary and rule tables take a while.
+var testAnalyzer = sync.OnceValues(func() (*analysis.Analyzer, error) {
 	seg, err := analysis.Default()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	a, err := analysis.NewAnalyzer(seg)
+	return analysis.NewAnalyzer(seg)
+})
+
+func testDocs(t testing.TB, posts ...ingest.Post) []analysis.Doc {
+	t.Helper()
+	a, err := testAnalyzer()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +179,7 @@ func TestTextIndexedOnce(t *testing.T) {
 	if err := ix.Index(context.Background(), testDocs(t, samplePosts()...)); err != nil {
 		t.Fatal(err)
 	}
-	fields, err := ix.idx.Fields()
+	fields, err := ix.allIndex().Fields() // the sample docs share one day: one partition
 	if err != nil {
 		t.Fatal(err)
 	}

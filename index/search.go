@@ -71,7 +71,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (Result, error) {
 	default:
 		return Result{}, fmt.Errorf("sort %q: want time or relevance", req.Sort)
 	}
-	res, err := ix.idx.SearchInContext(ctx, sr)
+	res, err := ix.searchIndex(req.From, req.To).SearchInContext(ctx, sr)
 	if err != nil {
 		return Result{}, fmt.Errorf("searching %q: %w", req.Q, err)
 	}
