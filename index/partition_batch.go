@@ -113,7 +113,9 @@ func (ix *Index) plan(docs []analysis.Doc) (*batchPlan, error) {
 		} else {
 			pl.adds[key] = append(pl.adds[key], d)
 			pl.periods[key] = [2]time.Time{start, end}
-			pl.upd.put[id] = key
+			if old[i] != key { // a re-delivery or an update in place changes nothing
+				pl.upd.put[id] = key
+			}
 		}
 		if old[i] != "" && old[i] != key {
 			pl.dels[old[i]] = append(pl.dels[old[i]], id)
