@@ -137,6 +137,8 @@ func OpenWith(dir string, o Options, log *slog.Logger) (*Index, error) {
 		return nil, err
 	}
 	ix.metrics = newMetrics(o.Registerer, ix)
+	log.Info("opened index", "dir", dir, "partitions", len(ix.parts), "period", o.Partition,
+		"timezone", o.Location.String(), "retention", o.Retention)
 	return ix, nil
 }
 
