@@ -10,6 +10,7 @@ import (
 const (
 	CodeBadRequest     = "bad_request"
 	CodeBadParam       = "bad_param"
+	CodeBadQuery       = "bad_query"
 	CodeEmptyBody      = "empty_body"
 	CodeBodyTooLarge   = "body_too_large"
 	CodeNoValidRecords = "no_valid_records"

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/yuqing-dev/yuqing/index"
@@ -18,12 +20,61 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.opts.Search.Search(r.Context(), req)
-	if err != nil {
-		s.log.ErrorContext(r.Context(), "search", "q", req.Q, "err", err)
-		writeError(w, http.StatusInternalServerError, CodeInternal, "search failed: "+err.Error())
+	if s.searchError(w, r, req.Q, err) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// searchError answers a failed search: a query the language rejects or a
+// bad cursor is the client's (400, with the position in the query); an
+// index not open yet is 503; anything else 500.
+func (s *Server) searchError(w http.ResponseWriter, r *http.Request, q string, err error) bool {
+	var qe *index.QueryError
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &qe):
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]any{
+			"code": CodeBadQuery, "message": qe.Err.Error(), "position": qe.Err.Pos, "expected": qe.Err.Expected}})
+	case errors.Is(err, index.ErrBadCursor):
+		writeError(w, http.StatusBadRequest, CodeBadParam, "cursor: not a cursor this server returned")
+	case errors.Is(err, index.ErrInvalid):
+		writeError(w, http.StatusBadRequest, CodeBadParam, err.Error())
+	case errors.Is(err, ErrIndexNotOpen):
+		w.Header().Set("Retry-After", "2")
+		writeError(w, http.StatusServiceUnavailable, CodeNotReady, err.Error())
+	default:
+		s.log.ErrorContext(r.Context(), "search", "q", q, "err", err)
+		writeError(w, http.StatusInternalServerError, CodeInternal, "search failed: "+err.Error())
+	}
+	return true
+}
+
+// histogram handles GET /api/v1/stats/histogram.
+func (s *Server) histogram(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	hr := index.HistogramRequest{Q: v.Get("q"), Interval: v.Get("interval"), Split: v.Get("split")}
+	var err error
+	if hr.From, err = parseTimeParam("from", v.Get("from")); err == nil {
+		hr.To, err = parseTimeParam("to", v.Get("to"))
+	}
+	switch {
+	case err != nil:
+	case hr.Interval != "" && hr.Interval != index.IntervalHour && hr.Interval != index.IntervalDay:
+		err = fmt.Errorf("interval: %q is not 1h or 1d", hr.Interval)
+	case hr.Split != "" && hr.Split != "category" && hr.Split != "source":
+		err = fmt.Errorf("split: %q is not category or source", hr.Split)
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, CodeBadParam, err.Error())
+		return
+	}
+	h, err := s.opts.Search.Histogram(r.Context(), hr)
+	if s.searchError(w, r, hr.Q, err) {
+		return
+	}
+	writeJSON(w, http.StatusOK, h)
 }
 
 func parseSearch(v url.Values) (index.Request, error) {
@@ -42,9 +93,30 @@ func parseSearch(v url.Values) (index.Request, error) {
 		return req, err
 	}
 	switch req.Sort {
-	case "", "time", "relevance":
+	case "", index.SortTime, index.SortRelevance, index.SortRisk:
 	default:
-		return req, fmt.Errorf("sort: %q is not time or relevance", req.Sort)
+		return req, fmt.Errorf("sort: %q is not time, relevance or risk", req.Sort)
+	}
+	req.After = v.Get("cursor")
+	if f := v.Get("facets"); f != "" {
+		names := index.FacetNames()
+		for _, n := range strings.Split(f, ",") {
+			if n = strings.TrimSpace(n); n == "" {
+				continue
+			}
+			if !slices.Contains(names, n) {
+				return req, fmt.Errorf("facets: %q is not one of %s", n, strings.Join(names, ", "))
+			}
+			req.Facets = append(req.Facets, n)
+		}
+	}
+	switch req.Collapse = v.Get("collapse"); req.Collapse {
+	case "", index.CollapseCluster:
+	default:
+		return req, fmt.Errorf("collapse: %q is not cluster", req.Collapse)
+	}
+	if req.After != "" && req.Collapse != "" {
+		return req, errors.New("cursor: collapsed results page with page, not a cursor")
 	}
 	return req, nil
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -18,9 +19,14 @@ import (
 	"github.com/yuqing-dev/yuqing/ingest"
 )
 
-// Searcher answers searches and document lookups.
+// ErrIndexNotOpen is what a Searcher returns before the index is open
+// (answered 503).
+var ErrIndexNotOpen = errors.New("index is not open yet")
+
+// Searcher answers searches, histograms and document lookups.
 type Searcher interface {
 	Search(ctx context.Context, req index.Request) (index.Result, error)
+	Histogram(ctx context.Context, req index.HistogramRequest) (index.Histogram, error)
 	Get(ctx context.Context, id string) (analysis.Doc, error)
 }
 
@@ -79,6 +85,7 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/ingest/sms", s.ingest("sms", ingest.ParseSMS))
 	s.handle("GET /api/v1/search", s.search)
 	s.handle("GET /api/v1/docs/{id}", s.getDoc)
+	s.handle("GET /api/v1/stats/histogram", s.histogram)
 	if s.opts.Saved != nil {
 		s.handle("POST /api/v1/searches", s.createSavedSearch)
 		s.handle("GET /api/v1/searches", s.listSavedSearches)

@@ -300,18 +300,23 @@ func (a *App) loadedAnalyzer() (api.Analyzer, error) {
 // lazySearcher answers 503-worthy errors until the index is open.
 type lazySearcher struct{ a *App }
 
-var errIndexNotOpen = errors.New("index is not open yet")
-
 func (l lazySearcher) Search(ctx context.Context, req index.Request) (index.Result, error) {
 	if !l.a.ready.Load() {
-		return index.Result{}, errIndexNotOpen
+		return index.Result{}, api.ErrIndexNotOpen
 	}
 	return l.a.index.Search(ctx, req)
 }
 
+func (l lazySearcher) Histogram(ctx context.Context, req index.HistogramRequest) (index.Histogram, error) {
+	if !l.a.ready.Load() {
+		return index.Histogram{}, api.ErrIndexNotOpen
+	}
+	return l.a.index.Histogram(ctx, req)
+}
+
 func (l lazySearcher) Get(ctx context.Context, id string) (analysis.Doc, error) {
 	if !l.a.ready.Load() {
-		return analysis.Doc{}, errIndexNotOpen
+		return analysis.Doc{}, api.ErrIndexNotOpen
 	}
 	return l.a.index.Get(ctx, id)
 }

@@ -58,7 +58,7 @@ func addFacets(sr *bleve.SearchRequest, names []string) error {
 	for _, n := range names {
 		f, ok := facetFields[n]
 		if !ok {
-			return fmt.Errorf("facet %q: want one of %s", n, strings.Join(FacetNames(), ", "))
+			return fmt.Errorf("%w: facet %q: want one of %s", ErrInvalid, n, strings.Join(FacetNames(), ", "))
 		}
 		sr.AddFacet(n, bleve.NewFacetRequest(f, facetSize))
 	}
@@ -91,7 +91,7 @@ func encodeCursor(sortKeys []string) string {
 }
 
 // ErrBadCursor is returned for a cursor this index did not produce.
-var ErrBadCursor = errors.New("invalid cursor")
+var ErrBadCursor = fmt.Errorf("%w: cursor", ErrInvalid)
 
 func decodeCursor(c string, n int) ([]string, error) {
 	js, err := base64.RawURLEncoding.DecodeString(c)
@@ -183,7 +183,7 @@ const (
 type HistogramRequest struct {
 	Q        string
 	From, To time.Time
-	// Interval is "1h" or "1d" (days in Location).
+	// Interval is "1h" or "1d" (days in Location, default the index zone).
 	Interval string
 	// Split is "", "category" or "source": one series per top value.
 	Split    string
