@@ -245,3 +245,44 @@ func TestAnalyzeCommand(t *testing.T) {
 		t.Error("tokens printed without --tokens")
 	}
 }
+
+// TestSearchQueryLanguageOptions: facets, collapse and cursor from the
+// command line, and a query error pointing at its position.
+func TestSearchQueryLanguageOptions(t *testing.T) {
+	base := startInProcess(t)
+	f := writeFile(t, t.TempDir(), "p.ndjson",
+		`{"id":"a","source":"weibo","text":"杭州市西湖区一小区发生火灾，现场浓烟滚滚，消防已到场处置。","published_at":"2026-11-20T01:00:00Z"}
+{"id":"b","source":"weibo","text":"转发:杭州市西湖区一小区发生火灾，现场浓烟滚滚，消防已到场处置。","published_at":"2026-11-20T02:00:00Z"}
+{"id":"c","source":"douyin","text":"宁波一仓库凌晨起火，火灾原因正在调查。","published_at":"2026-11-20T03:00:00Z"}
+`)
+	if code, out, _ := cli(t, "ingest", "--server", base, "-q", f); code != 0 {
+		t.Fatalf("ingest: %d %s", code, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := probe.WaitIndexed(ctx, base, 3, 3, 20*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := cli(t, "search", "--server", base, "--facets", "source,category", "--collapse", "cluster", "火灾 region:浙江")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"REPOSTS", "of 3 hits", "source: weibo 2, douyin 1", "category: incident.fire 3"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = cli(t, "search", "--server", base, "--size", "2", "火灾")
+	i := strings.Index(out, "next: --cursor ")
+	if code != 0 || i < 0 {
+		t.Fatalf("no cursor under a full page:\n%s", out)
+	}
+	cursor := strings.TrimSpace(out[i+len("next: --cursor "):])
+	if code, out, _ = cli(t, "search", "--server", base, "--size", "2", "--cursor", cursor, "火灾"); code != 0 || !strings.Contains(out, " a ") {
+		t.Fatalf("second page: %d\n%s", code, out)
+	}
+	code, _, errOut = cli(t, "search", "--server", base, "火灾 AND")
+	if code != 2 || !strings.Contains(errOut, `expected a term after "AND"`) || !strings.Contains(errOut, "\n          ^") {
+		t.Fatalf("query error: exit %d\n%s", code, errOut)
+	}
+}

@@ -29,6 +29,8 @@ type apiError struct {
 	Status  int
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Position is where in the query a bad_query error is (runes).
+	Position *int `json:"position"`
 }
 
 func (e *apiError) Error() string {
