@@ -435,3 +435,41 @@ func TestSavedSearchesAPI(t *testing.T) {
 		t.Fatalf("get deleted: %d %v", status, e)
 	}
 }
+
+func TestSearchAPIQueryLanguageAndHistogram(t *testing.T) {
+	s := startApp(t, embeddedConfig(t))
+	body := `{"id":"h1","source":"weibo","text":"西湖区一小区发生火灾","published_at":"2026-11-20T01:30:00Z"}
+{"id":"h2","source":"douyin","text":"宁波仓库起火，火灾原因调查中","published_at":"2026-11-20T03:10:00Z"}
+{"id":"h3","source":"weibo","text":"高速发生追尾事故","published_at":"2026-11-21T03:10:00Z"}`
+	if status, m := s.do("POST", "/api/v1/ingest/posts", "", []byte(body)); status != http.StatusAccepted {
+		t.Fatalf("%d %v", status, m)
+	}
+	s.waitSearch("火灾 OR 追尾", 3)
+	_, m := s.do("GET", "/api/v1/search?q="+urlQuery("火灾 source:weibo")+"&facets=source,category", "", nil)
+	if m["total"].(float64) != 1 || m["facets"] == nil {
+		t.Errorf("search: %v", m)
+	}
+	status, e := s.do("GET", "/api/v1/search?q="+urlQuery("(火灾"), "", nil)
+	if errObj, _ := e["error"].(map[string]any); status != http.StatusBadRequest || errObj["code"] != "bad_query" || errObj["position"] == nil {
+		t.Errorf("bad query: %d %v", status, e)
+	}
+	status, e = s.do("GET", "/api/v1/search?q=x&collapse=thread", "", nil)
+	if status != http.StatusBadRequest || e["error"].(map[string]any)["code"] != "bad_param" {
+		t.Errorf("bad collapse: %d %v", status, e)
+	}
+	status, h := s.do("GET", "/api/v1/stats/histogram?q="+urlQuery("火灾")+"&interval=1h&from=2026-11-20T00:00:00Z&to=2026-11-20T06:00:00Z&split=source", "", nil)
+	if status != http.StatusOK {
+		t.Fatalf("histogram: %d %v", status, h)
+	}
+	series := h["series"].([]any)
+	var counts []int
+	for _, b := range series[0].(map[string]any)["buckets"].([]any) {
+		counts = append(counts, int(b.(map[string]any)["count"].(float64)))
+	}
+	if fmt.Sprint(counts) != "[0 1 0 1 0 0]" || len(series) != 3 {
+		t.Errorf("histogram buckets %v, %d series: %v", counts, len(series), h)
+	}
+	if status, e := s.do("GET", "/api/v1/stats/histogram?interval=5m", "", nil); status != http.StatusBadRequest {
+		t.Errorf("bad interval: %d %v", status, e)
+	}
+}
