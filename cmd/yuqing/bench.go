@@ -22,7 +22,7 @@ func newBenchCmd() *cobra.Command {
 		Use:   "bench",
 		Short: "Measure yuqing on this machine against the bare libraries",
 	}
-	cmd.AddCommand(newBenchPipelineCmd(), newBenchAnalysisCmd())
+	cmd.AddCommand(newBenchPipelineCmd(), newBenchAnalysisCmd(), newBenchSearchCmd())
 	return cmd
 }
 
@@ -145,6 +145,63 @@ and the live heap with the analyzer loaded.`,
 	f.IntVar(&o.Chars, "chars", 160, "characters of text per post")
 	f.IntVar(&rounds, "rounds", 3, "rounds")
 	f.StringVar(&cfgPath, "config", "", "YAML config whose analysis section (dictionaries, model) to use")
+	return cmd
+}
+
+func newBenchSearchCmd() *cobra.Command {
+	var (
+		o    bench.SearchOptions
+		keep bool
+	)
+	cmd := &cobra.Command{
+		Use:   "search",
+		Short: "Index a million generated posts over 30 days, then time searches, collapse and histograms",
+		Long: `Generates --docs posts over 30 days (Zipf over gse's 60,000 most common words
+plus public-safety vocabulary, 20% reposts), analyses them into a docs file
+(not timed), indexes them into a day-partitioned index in batches, timing
+only the index calls (decoding included, like the index stage), then runs
+--queries queries of each kind and prints p50/p99 latencies, the index size
+on disk and the peak resident memory of the process. Needs a few GB of disk
+for a million posts; works in a temporary directory unless --dir is given.`,
+		Example: `  yuqing bench search
+  yuqing bench search --docs 100000 --queries 100
+  yuqing bench search --dir /var/tmp/yq-bench --keep`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			out := cmd.OutOrStdout()
+			if o.Dir == "" {
+				dir, err := os.MkdirTemp("", "yuqing-bench-search-")
+				if err != nil {
+					return err
+				}
+				o.Dir = dir
+			}
+			if !keep {
+				defer os.RemoveAll(o.Dir)
+			}
+			o.Progress = cmd.ErrOrStderr()
+			fmt.Fprintf(out, "machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+			r, err := bench.Search(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "docs: %d over 30 days, batches of %d, %d partitions\n", r.Docs, o.Batch, r.Partitions)
+			fmt.Fprintf(out, "indexing: %.0f docs/s over the whole run (%s), slowest tenth %.0f docs/s\n", r.PerSec, r.IndexTook.Round(time.Second), r.SlowestTenth)
+			fmt.Fprintf(out, "term + last 7 days + facets(category,source): %s\n", r.Term7dFacets)
+			fmt.Fprintf(out, "term + last 7 days, collapse by cluster:      %s\n", r.Collapse)
+			fmt.Fprintf(out, "histogram, 30 days by hour:                    %s\n", r.Histogram30d)
+			fmt.Fprintf(out, "10 pages deep with cursors:                    %s\n", r.CursorPage)
+			fmt.Fprintf(out, "index on disk: %.2f GB (%.0f bytes/doc); peak RSS %.2f GiB (%s)\n", float64(r.IndexBytes)/1e9,
+				float64(r.IndexBytes)/float64(max(r.Docs, 1)), float64(r.PeakRSS)/(1<<30), time.Now().UTC().Format(time.DateOnly))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.Docs, "docs", 1000000, "posts to generate and index")
+	f.IntVar(&o.Batch, "batch", 1000, "docs per index batch")
+	f.IntVar(&o.Queries, "queries", 200, "queries of each kind")
+	f.StringVar(&o.Dir, "dir", "", "work directory (default: a temporary one)")
+	f.BoolVar(&keep, "keep", false, "keep the work directory")
 	return cmd
 }
 

@@ -34,6 +34,17 @@ type Corpus struct {
 	n      int
 	// RepostShare is the share of posts that repost a recent one.
 	RepostShare float64
+	// total, when set by InOrder, makes publication times advance with
+	// the post count, as a live stream's do.
+	total int
+}
+
+// InOrder makes the corpus a stream of n posts whose publication times
+// advance through the period (with up to an hour of jitter), the way live
+// collection delivers them, instead of uniformly random times.
+func (c *Corpus) InOrder(n int) *Corpus {
+	c.total = n
+	return c
 }
 
 var (
@@ -111,6 +122,14 @@ func (c *Corpus) text(runes int) string {
 
 // when returns a publication time with more posts in the day than at night.
 func (c *Corpus) when() time.Time {
+	if c.total > 0 {
+		at := c.start.Add(time.Duration(float64(c.span) * float64(c.n) / float64(c.total)))
+		at = at.Add(-time.Duration(c.rng.Int64N(int64(time.Hour))))
+		if at.Before(c.start) {
+			at = c.start
+		}
+		return at.UTC().Truncate(time.Second)
+	}
 	for {
 		t := c.start.Add(time.Duration(c.rng.Int64N(int64(c.span))))
 		h := t.In(shanghai).Hour()
@@ -138,6 +157,9 @@ func (c *Corpus) Post() ingest.Post {
 		p.Source = sources[c.rng.IntN(len(sources))]
 		p.Author = fmt.Sprintf("user%d", c.rng.IntN(200000))
 		p.PublishedAt = orig.PublishedAt.Add(time.Duration(c.rng.Int64N(int64(48 * time.Hour))))
+		if c.total > 0 {
+			p.PublishedAt = c.when() // a repost is published now, whenever its original was
+		}
 		switch c.rng.IntN(3) {
 		case 0:
 			p.Text = "转发:" + orig.Text

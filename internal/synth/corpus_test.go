@@ -29,3 +29,19 @@ func TestCorpusIsDeterministicWithReposts(t *testing.T) {
 		t.Fatalf("vocabulary of %d words", n)
 	}
 }
+
+func TestCorpusInOrderAdvances(t *testing.T) {
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	c := NewCorpus(1, start, 10*24*time.Hour).InOrder(1000)
+	var last time.Time
+	for i := range 1000 {
+		p := c.Post()
+		if i > 0 && p.PublishedAt.Before(last.Add(-2*time.Hour)) {
+			t.Fatalf("post %d at %s, long before the previous %s", i, p.PublishedAt, last)
+		}
+		last = p.PublishedAt
+	}
+	if last.Before(start.Add(9 * 24 * time.Hour)) {
+		t.Fatalf("the stream ended at %s, not near the end of the period", last)
+	}
+}
