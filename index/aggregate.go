@@ -50,8 +50,14 @@ type Facet struct {
 	Missing int `json:"missing"`
 }
 
-// facetSize is how many values a facet lists.
-const facetSize = 20
+// facetSize is how many values a facet lists. Each partition is asked
+// for facetRequestSize values so that, merged across partitions, counts are
+// exact for fields with fewer distinct values than that (category, kind,
+// region, source in practice) and approximate only in the long tail.
+const (
+	facetSize        = 20
+	facetRequestSize = 200
+)
 
 // addFacets adds the named facets to sr; unknown names are an error.
 func addFacets(sr *bleve.SearchRequest, names []string) error {
@@ -60,7 +66,7 @@ func addFacets(sr *bleve.SearchRequest, names []string) error {
 		if !ok {
 			return fmt.Errorf("%w: facet %q: want one of %s", ErrInvalid, n, strings.Join(FacetNames(), ", "))
 		}
-		sr.AddFacet(n, bleve.NewFacetRequest(f, facetSize))
+		sr.AddFacet(n, bleve.NewFacetRequest(f, facetRequestSize))
 	}
 	return nil
 }
@@ -74,7 +80,11 @@ func facetResults(res *bleve.SearchResult) map[string]Facet {
 	for name, fr := range res.Facets {
 		f := Facet{Other: fr.Other, Missing: fr.Missing, Values: []FacetCount{}}
 		if fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
+			for i, t := range fr.Terms.Terms() {
+				if i >= facetSize {
+					f.Other += t.Count
+					continue
+				}
 				f.Values = append(f.Values, FacetCount{Value: t.Term, Count: t.Count})
 			}
 		}
@@ -125,7 +135,7 @@ func clusterStats(ctx context.Context, target bleve.Index, q query.Query, id str
 		sr := bleve.NewSearchRequestOptions(both, 1, 0, false)
 		sr.Fields = []string{sourceField}
 		sr.SortBy([]string{order, "_id"})
-		res, err := target.SearchInContext(ctx, sr)
+		res, err := searchAll(ctx, target, sr)
 		if err != nil {
 			return info, fmt.Errorf("cluster %s stats: %w", id, err)
 		}
@@ -224,7 +234,7 @@ const MaxBuckets = 24 * 400
 func hourCounts(ctx context.Context, target bleve.Index, q query.Query, hours int) (map[string]int, uint64, error) {
 	sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	sr.AddFacet("h", bleve.NewFacetRequest(fieldHour, hours+1))
-	res, err := target.SearchInContext(ctx, sr)
+	res, err := searchAll(ctx, target, sr)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -263,4 +273,22 @@ func bucketize(counts map[string]int, from, to time.Time, interval string, loc *
 		}
 	}
 	return buckets
+}
+
+// searchAll runs sr on target and fails when any partition failed: bleve
+// reports a failing member of an alias in Status and returns no error,
+// which would silently answer with part of the data.
+func searchAll(ctx context.Context, target bleve.Index, sr *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	res, err := target.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	if res.Status != nil && res.Status.Failed > 0 {
+		var errs []error
+		for name, e := range res.Status.Errors {
+			errs = append(errs, fmt.Errorf("partition %s: %w", name, e))
+		}
+		return nil, fmt.Errorf("%d of %d partitions failed: %w", res.Status.Failed, res.Status.Total, errors.Join(errs...))
+	}
+	return res, nil
 }

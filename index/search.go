@@ -224,7 +224,7 @@ func searchPage(ctx context.Context, target bleve.Index, q query.Query, order []
 	if err := addFacets(sr, facets); err != nil {
 		return Result{}, err
 	}
-	res, err := target.SearchInContext(ctx, sr)
+	res, err := searchAll(ctx, target, sr)
 	if err != nil {
 		return Result{}, fmt.Errorf("searching: %w", err)
 	}
@@ -261,7 +261,7 @@ func searchCollapsed(ctx context.Context, target bleve.Index, q query.Query, ord
 				return Result{}, err
 			}
 		}
-		res, err := target.SearchInContext(ctx, sr)
+		res, err := searchAll(ctx, target, sr)
 		if err != nil {
 			return Result{}, fmt.Errorf("searching: %w", err)
 		}
@@ -368,7 +368,7 @@ func (ix *Index) Histogram(ctx context.Context, hr HistogramRequest) (Histogram,
 	if splitField != "" {
 		sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
 		sr.AddFacet("s", bleve.NewFacetRequest(splitField, 10))
-		res, err := target.SearchInContext(ctx, sr)
+		res, err := searchAll(ctx, target, sr)
 		if err != nil {
 			return Histogram{}, fmt.Errorf("histogram split: %w", err)
 		}
