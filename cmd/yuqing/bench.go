@@ -190,9 +190,10 @@ for a million posts; works in a temporary directory unless --dir is given.`,
 			fmt.Fprintf(out, "term + last 7 days + facets(category,source): %s\n", r.Term7dFacets)
 			fmt.Fprintf(out, "term + last 7 days, collapse by cluster:      %s\n", r.Collapse)
 			fmt.Fprintf(out, "histogram, 30 days by hour:                    %s\n", r.Histogram30d)
-			fmt.Fprintf(out, "10 pages deep with cursors:                    %s\n", r.CursorPage)
-			fmt.Fprintf(out, "index on disk: %.2f GB (%.0f bytes/doc); peak RSS %.2f GiB (%s)\n", float64(r.IndexBytes)/1e9,
-				float64(r.IndexBytes)/float64(max(r.Docs, 1)), float64(r.PeakRSS)/(1<<30), time.Now().UTC().Format(time.DateOnly))
+			fmt.Fprintf(out, "next page via cursor, 30 days, pages 2-10:     %s\n", r.CursorPage)
+			fmt.Fprintf(out, "index on disk: %.2f GB (%.0f bytes/doc)\n", float64(r.IndexBytes)/1e9, float64(r.IndexBytes)/float64(max(r.Docs, 1)))
+			fmt.Fprintf(out, "memory: peak anonymous RSS %.2f GiB, peak Go heap %.2f GiB, peak RSS incl. mapped index files %.2f GiB (%s)\n",
+				float64(r.PeakAnon)/(1<<30), float64(r.PeakHeap)/(1<<30), float64(r.PeakRSS)/(1<<30), time.Now().UTC().Format(time.DateOnly))
 			return nil
 		},
 	}

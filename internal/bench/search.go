@@ -64,11 +64,15 @@ type SearchReport struct {
 	PerSec, SlowestTenth float64
 	Partitions           int
 	IndexBytes           int64
-	PeakRSS              int64
-	Term7dFacets         Latencies
-	Collapse             Latencies
-	Histogram30d         Latencies
-	CursorPage           Latencies
+	// PeakRSS is the process's peak resident set (VmHWM), which counts
+	// the index files bleve maps and touches; PeakAnon is the peak of the
+	// anonymous part (heap, stacks), sampled every 250 ms; PeakHeap the
+	// peak Go heap in use.
+	PeakRSS, PeakAnon, PeakHeap int64
+	Term7dFacets                Latencies
+	Collapse                    Latencies
+	Histogram30d                Latencies
+	CursorPage                  Latencies
 }
 
 // Search generates o.Docs posts over 30 days (synth.Corpus, in time order
@@ -83,6 +87,8 @@ func Search(ctx context.Context, o SearchOptions) (SearchReport, error) {
 		progress = io.Discard
 	}
 	rep := SearchReport{Docs: o.Docs}
+	stopSampling := sampleMemory(&rep)
+	defer stopSampling()
 	end := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 	start := end.Add(-30 * 24 * time.Hour)
 	docsPath := filepath.Join(o.Dir, "docs.ndjson")
@@ -141,19 +147,29 @@ func Search(ctx context.Context, o SearchOptions) (SearchReport, error) {
 	}); err != nil {
 		return rep, err
 	}
-	if rep.CursorPage, err = run("term, page 10 via cursors", func(i int) error {
+	// Deep paging: pages 2..10 of a term over all 30 days, each page
+	// fetched with the previous page's cursor; latency per page.
+	var pageTimes []time.Duration
+	for i := range o.Queries {
 		after := ""
-		for range 10 {
+		for p := range 10 {
+			t := time.Now()
 			res, err := ix.Search(ctx, index.Request{Q: words[i], After: after, Now: end})
-			if err != nil || res.Next == "" {
-				return err
+			if err != nil {
+				return rep, fmt.Errorf("cursor query %d: %w", i, err)
+			}
+			if p > 0 {
+				pageTimes = append(pageTimes, time.Since(t))
+			}
+			if res.Next == "" {
+				break
 			}
 			after = res.Next
 		}
-		return nil
-	}); err != nil {
-		return rep, err
 	}
+	rep.CursorPage = latencies(pageTimes)
+	fmt.Fprintf(progress, "%-34s %s\n", "one page deeper via cursor, 30 days", rep.CursorPage)
+	stopSampling()
 	rep.PeakRSS = peakRSS()
 	return rep, nil
 }
@@ -310,16 +326,44 @@ func dirSize(dir string) int64 {
 }
 
 // peakRSS is the process's peak resident memory (VmHWM), in bytes.
-func peakRSS() int64 {
+func peakRSS() int64 { return procStatus("VmHWM:") }
+
+// procStatus reads a kB field of /proc/self/status, in bytes.
+func procStatus(field string) int64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, field); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb << 10
 		}
 	}
 	return 0
+}
+
+// sampleMemory records the peaks of anonymous RSS and Go heap every 250 ms
+// until the returned func is called (more than once is fine).
+func sampleMemory(rep *SearchReport) func() {
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			rep.PeakAnon = max(rep.PeakAnon, procStatus("RssAnon:"))
+			runtime.ReadMemStats(&ms)
+			rep.PeakHeap = max(rep.PeakHeap, int64(ms.HeapInuse))
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(stop); <-done }) }
 }
