@@ -17,30 +17,13 @@ import (
 
 	"github.com/yuqing-dev/yuqing/analysis"
 	"github.com/yuqing-dev/yuqing/ingest"
+	"github.com/yuqing-dev/yuqing/internal/testclock"
 )
 
 var cst = DefaultLocation
 
 // day returns hour h of 2026-11-d in Asia/Shanghai.
 func day(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, cst) }
-
-// fakeClock is a settable clock for retention.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 func openWith(t *testing.T, dir string, o Options) *Index {
 	t.Helper()
@@ -365,7 +348,7 @@ func TestRetryRepairsAnInterruptedBatch(t *testing.T) {
 
 func TestRetentionDropsOldPartitions(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "idx")
-	clock := &fakeClock{t: day(22, 12)}
+	clock := testclock.New(day(22, 12))
 	o := Options{Retention: 3 * 24 * time.Hour, Now: clock.Now}
 	ix := openWith(t, dir, o)
 	ctx := context.Background()
@@ -432,7 +415,7 @@ func TestRetentionDropsOldPartitions(t *testing.T) {
 }
 
 func TestStartRetention(t *testing.T) {
-	clock := &fakeClock{t: day(20, 12)}
+	clock := testclock.New(day(20, 12))
 	ix := openWith(t, filepath.Join(t.TempDir(), "idx"), Options{Retention: 24 * time.Hour, Now: clock.Now})
 	mustIndex(t, ix, post("a", day(20, 9), "火灾"), post("b", day(26, 9), "火灾"))
 	clock.Set(day(26, 10))
@@ -533,7 +516,7 @@ func TestOpenRefusesAnotherLayout(t *testing.T) {
 // retention at once (go test -race), with the clock moving forward, and
 // then checks that every doc has one copy.
 func TestConcurrentIndexSearchRetention(t *testing.T) {
-	clock := &fakeClock{t: day(10, 12)}
+	clock := testclock.New(day(10, 12))
 	ix := openWith(t, filepath.Join(t.TempDir(), "idx"), Options{Retention: 4 * 24 * time.Hour, Now: clock.Now})
 	ctx := context.Background()
 	const rounds = 12

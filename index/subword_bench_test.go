@@ -2,13 +2,13 @@ package index
 
 import (
 	"context"
-	"io/fs"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/yuqing-dev/yuqing/analysis"
 	"github.com/yuqing-dev/yuqing/ingest"
+	"github.com/yuqing-dev/yuqing/internal/diskusage"
 	"github.com/yuqing-dev/yuqing/internal/synth"
 )
 
@@ -61,7 +61,7 @@ func BenchmarkSubwords(b *testing.B) {
 				took := time.Since(start)
 				b.ReportMetric(float64(n)/took.Seconds(), "docs/s")
 				ix.Close()
-				b.ReportMetric(float64(dirBytes(dir))/n, "disk-B/doc")
+				b.ReportMetric(float64(diskusage.Dir(dir))/n, "disk-B/doc")
 			}
 		})
 	}
@@ -91,17 +91,4 @@ func TestSubwordsGiveRecall(t *testing.T) {
 			t.Errorf("search %q: %d hits, %v", q, res.Total, err)
 		}
 	}
-}
-
-func dirBytes(dir string) int64 {
-	var n int64
-	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if fi, err := d.Info(); err == nil {
-				n += fi.Size()
-			}
-		}
-		return nil
-	})
-	return n
 }

@@ -3,10 +3,10 @@ package cluster
 import (
 	"context"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/yuqing-dev/yuqing/internal/testclock"
 	"github.com/yuqing-dev/yuqing/internal/testredis"
 	"github.com/yuqing-dev/yuqing/state"
 	"github.com/yuqing-dev/yuqing/state/localstate"
@@ -42,7 +42,7 @@ func forEachBackend(t *testing.T, f func(t *testing.T, ts testStore)) {
 }
 
 func startLocal(t testing.TB) testStore {
-	clock := &fakeClock{now: time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC))
 	s, err := localstate.Open(filepath.Join(t.TempDir(), "state.db"), localstate.Options{Now: clock.Now, SweepInterval: -1})
 	if err != nil {
 		t.Fatalf("opening localstate: %v", err)
@@ -67,23 +67,6 @@ func startRedis(t testing.TB) testStore {
 		},
 		advance: time.Sleep,
 	}
-}
-
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // newAssigner returns an Assigner over s with o, failing the test on error.

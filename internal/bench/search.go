@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/yuqing-dev/yuqing/analysis"
 	"github.com/yuqing-dev/yuqing/index"
+	"github.com/yuqing-dev/yuqing/internal/diskusage"
 	"github.com/yuqing-dev/yuqing/internal/synth"
 )
 
@@ -109,7 +109,7 @@ func Search(ctx context.Context, o SearchOptions) (SearchReport, error) {
 		return rep, err
 	}
 	rep.Partitions = len(ix.Partitions())
-	rep.IndexBytes = dirSize(filepath.Join(o.Dir, "index"))
+	rep.IndexBytes = diskusage.Dir(filepath.Join(o.Dir, "index"))
 	fmt.Fprintf(progress, "indexed in %s: %.0f docs/s, slowest tenth %.0f docs/s, %d partitions, %.2f GB on disk\n",
 		rep.IndexTook.Round(time.Second), rep.PerSec, rep.SlowestTenth, rep.Partitions, float64(rep.IndexBytes)/1e9)
 
@@ -310,19 +310,6 @@ func indexFile(ctx context.Context, ix *index.Index, path string, batch int, rep
 	rep.PerSec = float64(done) / took.Seconds()
 	rep.SlowestTenth = slowest
 	return nil
-}
-
-func dirSize(dir string) int64 {
-	var n int64
-	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if fi, err := d.Info(); err == nil {
-				n += fi.Size()
-			}
-		}
-		return nil
-	})
-	return n
 }
 
 // peakRSS is the process's peak resident memory (VmHWM), in bytes.
