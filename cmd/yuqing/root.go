@@ -30,7 +30,7 @@ then send posts and search them from another terminal:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCmd(), newIngestCmd(), newSearchCmd(), newVersionCmd(), newBenchCmd(), newTrainCmd(), newEvalCmd(), newAnalyzeCmd())
+	root.AddCommand(newServeCmd(), newIngestCmd(), newSearchCmd(), newVersionCmd(), newBenchCmd(), newTrainCmd(), newEvalCmd(), newAnalyzeCmd(), newRulesCmd())
 	return root
 }
 
