@@ -28,9 +28,10 @@ type Examples struct {
 // morning in China, so that active and mute windows behave predictably.
 const ExampleStart = "2026-03-04T10:00:00+08:00"
 
-// Case is one example timeline. The clock starts at ExampleStart; each post arrives
-// At after the start (default: with the previous one), Count times, Every
-// apart. The case ends Until after the start, or at the last post.
+// Case is one example timeline. The clock starts at ExampleStart; each
+// post arrives At after the start (default: when the previous entry's last
+// copy did, 0 for the first), Count times, Every apart. The case ends
+// Until after the start, or at the last post.
 type Case struct {
 	Note  string        `yaml:"note"`
 	Posts []ExamplePost `yaml:"posts"`
