@@ -31,12 +31,16 @@ type Set struct {
 	bySrc  map[string][]int32
 	byKind map[string][]int32
 	always []int32   // rules evaluated for every doc
+	prog   []instr   // programs of all rules
+	leafs  []*cnode  // leaves the programs refer to
 	pool   sync.Pool // of *state
 }
 
 type rule struct {
-	id   string
-	root *cnode
+	id     string
+	root   *cnode
+	prog   [2]int32 // Set.prog[prog[0]:prog[1]] evaluates root
+	leaves int      // for sizing explanations
 }
 
 // Compile compiles rule id → expression. Every rule is checked: the
@@ -57,7 +61,7 @@ func Compile(exprs map[string]string, o Options) (*Set, error) {
 			errs = append(errs, &RuleError{RuleID: id, Err: err})
 			continue
 		}
-		s.rules = append(s.rules, rule{id: id, root: root})
+		s.rules = append(s.rules, rule{id: id, root: root, leaves: leaves(root)})
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -69,8 +73,12 @@ func Compile(exprs map[string]string, o Options) (*Set, error) {
 	for _, r := range s.rules {
 		count(r.root, pop)
 	}
-	for i, r := range s.rules {
+	for i := range s.rules {
+		r := &s.rules[i]
 		s.index(int32(i), r.root, pop)
+		r.prog[0] = int32(len(s.prog))
+		s.prog, s.leafs = emit(r.root, s.prog, s.leafs)
+		r.prog[1] = int32(len(s.prog))
 	}
 	return s, nil
 }

@@ -2,6 +2,7 @@ package match
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -42,16 +43,17 @@ type state struct {
 	hits   []hit                  // sorted by key, field, rs
 	first  []int32                // key → index of its first hit, valid if seen
 	seen   []uint32               // key → epoch it was last found
-	picked []uint32               // rule → epoch it was last made a candidate
+	picked []uint64               // bit set of the rules to evaluate
+	fired  []int32                // rules that hold
+	stack  []bool                 // of run
 	epoch  uint32
-	cands  []int32
 }
 
 func (s *Set) getState() *state {
 	if st, ok := s.pool.Get().(*state); ok {
 		return st
 	}
-	return &state{first: make([]int32, len(s.keys)), seen: make([]uint32, len(s.keys)), picked: make([]uint32, len(s.rules))}
+	return &state{first: make([]int32, len(s.keys)), seen: make([]uint32, len(s.keys)), picked: make([]uint64, (len(s.rules)+63)/64)}
 }
 
 // Match returns the rules whose expression holds for d, sorted by rule
@@ -72,14 +74,31 @@ func (s *Set) Match(d *analysis.Doc) []Result {
 		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.field, b.field), cmp.Compare(a.rs, b.rs))
 	})
 	s.candidates(st)
-	var out []Result
-	for _, i := range st.cands {
-		r := &s.rules[i]
-		if st.eval(r.root) {
-			res := Result{RuleID: r.id}
-			res.Explanation = st.explain(r.root, res.Explanation)
-			out = append(out, res)
+	st.fired = st.fired[:0]
+	leaves := 0
+	for w, word := range st.picked {
+		for word != 0 {
+			i := w*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			r := &s.rules[i]
+			if st.run(s.prog[r.prog[0]:r.prog[1]], s.leafs) {
+				st.fired = append(st.fired, int32(i))
+				leaves += s.rules[i].leaves
+			}
 		}
+	}
+	if len(st.fired) == 0 {
+		st.d = nil
+		return nil
+	}
+	// The results and all their explanations are two allocations: a
+	// leaf gives at most two Hits (text and title).
+	out := make([]Result, len(st.fired))
+	hits := make([]Hit, 0, 2*leaves)
+	for k, i := range st.fired {
+		start := len(hits)
+		hits = st.explain(s.rules[i].root, hits)
+		out[k] = Result{RuleID: s.rules[i].id, Explanation: hits[start:len(hits):len(hits)]}
 	}
 	st.d = nil
 	return out
@@ -88,11 +107,10 @@ func (s *Set) Match(d *analysis.Doc) []Result {
 func (st *state) reset(d *analysis.Doc) {
 	st.d = d
 	st.hits = st.hits[:0]
-	st.cands = st.cands[:0]
+	clear(st.picked)
 	st.epoch++
 	if st.epoch == 0 { // wrapped: old stamps could look current
 		clear(st.seen)
-		clear(st.picked)
 		st.epoch = 1
 	}
 	for f := range st.starts {
@@ -107,7 +125,7 @@ func (st *state) scan(ac *automaton, f uint8, text string) {
 	st.hits, st.starts[f] = ac.scan(st.norm[f].Text, f, st.hits, st.starts[f])
 }
 
-// candidates fills st.cands, sorted, with the rules to evaluate.
+// candidates marks the rules to evaluate in st.picked.
 func (s *Set) candidates(st *state) {
 	for i, h := range st.hits {
 		if st.seen[h.key] != st.epoch {
@@ -138,15 +156,11 @@ func (s *Set) candidates(st *state) {
 	}
 	st.pick(s.byKind[d.Kind])
 	st.pick(s.always)
-	slices.Sort(st.cands)
 }
 
 func (st *state) pick(rules []int32) {
 	for _, r := range rules {
-		if st.picked[r] != st.epoch {
-			st.picked[r] = st.epoch
-			st.cands = append(st.cands, r)
-		}
+		st.picked[r/64] |= 1 << (r % 64)
 	}
 }
 

@@ -187,3 +187,16 @@ func count(n *cnode, pop []int32) {
 func hasPrefixSep(s, p string, sep byte) bool {
 	return s == p || len(s) > len(p) && s[len(p)] == sep && strings.HasPrefix(s, p)
 }
+
+// leaves counts the leaves and NOTs of n: an explanation has at most two
+// Hits for each.
+func leaves(n *cnode) int {
+	if len(n.kids) == 0 || n.op == opNot {
+		return 1
+	}
+	c := 0
+	for _, k := range n.kids {
+		c += leaves(k)
+	}
+	return c
+}
