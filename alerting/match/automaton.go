@@ -104,13 +104,31 @@ func (a *automaton) links(own [][]int32) {
 	}
 }
 
+// child is the edge of s labelled sym. It is the inner loop of scan, so
+// it searches by hand: linearly through a few edges, else by bisection.
 func (a *automaton) child(s, sym int32) (int32, bool) {
 	e := a.states[s].edges
-	i, ok := slices.BinarySearchFunc(e, sym, cmpEdge)
-	if !ok {
+	if len(e) <= 8 {
+		for _, x := range e {
+			if x.sym >= sym {
+				return x.next, x.sym == sym
+			}
+		}
 		return 0, false
 	}
-	return e[i].next, true
+	lo, hi := 0, len(e)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if e[m].sym < sym {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(e) && e[lo].sym == sym {
+		return e[lo].next, true
+	}
+	return 0, false
 }
 
 // step is the goto function with failure links.
