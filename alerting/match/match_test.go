@@ -256,3 +256,31 @@ func TestCompileErrorsNameRules(t *testing.T) {
 		t.Errorf("error\n%s\nwant\n%s", err, want)
 	}
 }
+
+func TestMatchConcurrent(t *testing.T) {
+	s, err := Compile(map[string]string{"fire": "火灾 AND 杭州", "drill": "NOT 演习", "fraud": "category:fraud > 0.5"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := []*analysis.Doc{doc("杭州火灾"), doc("消防演习", cats("fraud", 0.9)), doc("杭州發生火災")}
+	want := make([][]Result, len(docs))
+	for i, d := range docs {
+		want[i] = s.Match(d)
+	}
+	done := make(chan struct{})
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for k := range 200 {
+				i := (g + k) % len(docs)
+				if got := s.Match(docs[i]); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("doc %d: %+v, want %+v", i, got, want[i])
+					return
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}

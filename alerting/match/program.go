@@ -8,9 +8,8 @@ package match
 type instr struct {
 	op    opCode
 	field uint8
-	nkids uint16 // AND, OR: operands to pop
-	key   int32  // term, NEAR: automaton key; others: the cnode in leafs
-	key2  int32  // NEAR: the other key
+	key   int32 // term, NEAR: automaton key; AND, OR: operands to pop; others: the cnode in leafs
+	key2  int32 // NEAR: its cnode in leafs
 }
 
 // emit appends n's program to prog; non-literal leaves are kept in leafs.
@@ -18,9 +17,11 @@ func emit(n *cnode, prog []instr, leafs []*cnode) ([]instr, []*cnode) {
 	for _, k := range n.kids {
 		prog, leafs = emit(k, prog, leafs)
 	}
-	in := instr{op: n.op, field: n.field, nkids: uint16(min(len(n.kids), 1<<16-1)), key: n.key, key2: n.key2}
+	in := instr{op: n.op, field: n.field, key: n.key}
 	switch n.op {
-	case opAnd, opOr, opNot, opTerm:
+	case opAnd, opOr:
+		in.key = int32(len(n.kids))
+	case opNot, opTerm:
 	case opNear:
 		in.key2 = int32(len(leafs)) // the distance lives in the cnode
 		leafs = append(leafs, n)
@@ -39,15 +40,15 @@ func (st *state) run(prog []instr, leafs []*cnode) bool {
 		switch in.op {
 		case opAnd:
 			v = true
-			for _, x := range stack[len(stack)-int(in.nkids):] {
+			for _, x := range stack[len(stack)-int(in.key):] {
 				v = v && x
 			}
-			stack = stack[:len(stack)-int(in.nkids)]
+			stack = stack[:len(stack)-int(in.key)]
 		case opOr:
-			for _, x := range stack[len(stack)-int(in.nkids):] {
+			for _, x := range stack[len(stack)-int(in.key):] {
 				v = v || x
 			}
-			stack = stack[:len(stack)-int(in.nkids)]
+			stack = stack[:len(stack)-int(in.key)]
 		case opNot:
 			v = !stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
