@@ -64,7 +64,7 @@ func (s *Set) getState() *state {
 // concurrent use.
 func (s *Set) Match(d *analysis.Doc) []Result {
 	st := s.getState()
-	defer s.pool.Put(st)
+	defer s.release(st)
 	st.reset(d)
 	st.scan(s.ac, fieldText, d.DisplayText())
 	if t := d.DisplayTitle(); t != "" {
@@ -74,6 +74,15 @@ func (s *Set) Match(d *analysis.Doc) []Result {
 		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.field, b.field), cmp.Compare(a.rs, b.rs))
 	})
 	s.candidates(st)
+	if leaves := s.evaluate(st); len(st.fired) > 0 {
+		return s.results(st, leaves)
+	}
+	return nil
+}
+
+// evaluate runs the candidate rules, in id order, into st.fired, and
+// returns the number of leaves of those that hold.
+func (s *Set) evaluate(st *state) int {
 	st.fired = st.fired[:0]
 	leaves := 0
 	for w, word := range st.picked {
@@ -83,16 +92,16 @@ func (s *Set) Match(d *analysis.Doc) []Result {
 			r := &s.rules[i]
 			if st.run(s.prog[r.prog[0]:r.prog[1]], s.leafs) {
 				st.fired = append(st.fired, int32(i))
-				leaves += s.rules[i].leaves
+				leaves += r.leaves
 			}
 		}
 	}
-	if len(st.fired) == 0 {
-		st.d = nil
-		return nil
-	}
-	// The results and all their explanations are two allocations: a
-	// leaf gives at most two Hits (text and title).
+	return leaves
+}
+
+// results explains the rules that hold. The results and all their
+// explanations are two allocations: a leaf gives at most two Hits.
+func (s *Set) results(st *state, leaves int) []Result {
 	out := make([]Result, len(st.fired))
 	hits := make([]Hit, 0, 2*leaves)
 	for k, i := range st.fired {
@@ -100,8 +109,16 @@ func (s *Set) Match(d *analysis.Doc) []Result {
 		hits = st.explain(s.rules[i].root, hits)
 		out[k] = Result{RuleID: s.rules[i].id, Explanation: hits[start:len(hits):len(hits)]}
 	}
-	st.d = nil
 	return out
+}
+
+// release returns st to the pool without references to the doc.
+func (s *Set) release(st *state) {
+	st.d = nil
+	for f := range st.norm {
+		st.norm[f], st.text[f] = analysis.Normalized{}, ""
+	}
+	s.pool.Put(st)
 }
 
 func (st *state) reset(d *analysis.Doc) {
@@ -115,7 +132,6 @@ func (st *state) reset(d *analysis.Doc) {
 	}
 	for f := range st.starts {
 		st.starts[f] = st.starts[f][:0]
-		st.norm[f], st.text[f] = analysis.Normalized{}, ""
 	}
 }
 

@@ -110,7 +110,14 @@ func (l *lexer) one(i int) (int, *SyntaxError) {
 	case unicode.IsSpace(r):
 		return i + 1, nil
 	case r == '(' || r == ')' || r == ',':
-		l.add(map[rune]tokKind{'(': tLParen, ')': tRParen, ',': tComma}[r], i, string(r))
+		k := tComma
+		switch r {
+		case '(':
+			k = tLParen
+		case ')':
+			k = tRParen
+		}
+		l.add(k, i, string(r))
 		return i + 1, nil
 	case r == '<' || r == '>' || r == '=':
 		end := i + 1

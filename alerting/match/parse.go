@@ -136,7 +136,11 @@ func (p *parser) unary() (Node, *SyntaxError) {
 		return p.scoped()
 	}
 	p.next()
-	if err := p.operand(map[tokKind]string{tNot: "NOT", tMinus: "-"}[t.kind]); err != nil {
+	op := "NOT"
+	if t.kind == tMinus {
+		op = "-"
+	}
+	if err := p.operand(op); err != nil {
 		return nil, err
 	}
 	if p.depth++; p.depth > MaxDepth {
