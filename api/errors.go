@@ -11,6 +11,7 @@ const (
 	CodeBadRequest     = "bad_request"
 	CodeBadParam       = "bad_param"
 	CodeBadQuery       = "bad_query"
+	CodeConflict       = "conflict"
 	CodeEmptyBody      = "empty_body"
 	CodeBodyTooLarge   = "body_too_large"
 	CodeNoValidRecords = "no_valid_records"

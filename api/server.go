@@ -39,6 +39,8 @@ type Options struct {
 	// Analyzer returns the analyzer for POST /api/v1/analyze, or an error
 	// (answered 503) while it is loading; nil disables the route.
 	Analyzer func() (Analyzer, error)
+	// Alerts is the alert store; nil disables /api/v1/alerts.
+	Alerts Alerts
 	// Saved stores saved searches; nil disables /api/v1/searches.
 	Saved  *saved.Store
 	Limits ingest.Limits
@@ -86,6 +88,12 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/search", s.search)
 	s.handle("GET /api/v1/docs/{id}", s.getDoc)
 	s.handle("GET /api/v1/stats/histogram", s.histogram)
+	if s.opts.Alerts != nil {
+		s.handle("GET /api/v1/alerts", s.listAlerts)
+		s.handle("GET /api/v1/alerts/{id}", s.getAlert)
+		s.handle("POST /api/v1/alerts/{id}/ack", s.alertAction("ack"))
+		s.handle("POST /api/v1/alerts/{id}/resolve", s.alertAction("resolve"))
+	}
 	if s.opts.Saved != nil {
 		s.handle("POST /api/v1/searches", s.createSavedSearch)
 		s.handle("GET /api/v1/searches", s.listSavedSearches)

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/yuqing-dev/yuqing/alerting/alert"
 	"github.com/yuqing-dev/yuqing/analysis"
 	"github.com/yuqing-dev/yuqing/analysis/cluster"
 	"github.com/yuqing-dev/yuqing/api"
@@ -50,6 +51,7 @@ type App struct {
 	state    state.Store
 	index    *index.Index
 	analyzer atomic.Pointer[analysis.Analyzer]
+	alerting atomic.Pointer[alerting]
 	cleanups []func() error
 }
 
@@ -166,6 +168,7 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		Search:       lazySearcher{a},
 		Analyzer:     a.loadedAnalyzer,
 		Saved:        saved.New(a.state, validateQuery),
+		Alerts:       lazyAlerts{a},
 		Limits:       a.cfg.Ingest.Limits(),
 		MaxBodyBytes: a.cfg.HTTP.MaxBodyBytes,
 		Ready:        a.readyErr,
@@ -219,12 +222,20 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 	a.reg.MustRegister(poison)
 	sm := newStageMetrics(a.reg)
 	t := a.cfg.Bus.Topics
+	al, err := a.newAlerting()
+	if err != nil {
+		return err
+	}
+	a.alerting.Store(al)
+	wg.Go(func() { al.worker.Run(stageCtx) })
+	wg.Go(func() { al.tickLoop(stageCtx) })
 	specs := []struct {
 		name, topic string
 		h           handler
 	}{
 		{"analyze", t.Raw, analyzeHandler(an, assigner, a.bus, t.Docs, poison.WithLabelValues("analyze"), a.log)},
 		{"index", t.Docs, indexHandler(ix, poison.WithLabelValues("index"), a.log)},
+		{"alert", t.Docs, al.handler()},
 	}
 	for _, sp := range specs {
 		c, err := a.bus.Consumer(ctx, a.group(sp.name), sp.topic)
@@ -288,6 +299,48 @@ func (a *App) cleanup() error {
 
 // validateQuery checks a saved search's query with the search parser.
 func validateQuery(q string) error { return index.ValidateQuery(q) }
+
+// lazyAlerts answers 503 until the alert stage is set up.
+type lazyAlerts struct{ a *App }
+
+func (l lazyAlerts) store() (*alert.Store, error) {
+	if al := l.a.alerting.Load(); al != nil {
+		return al.alerts, nil
+	}
+	return nil, api.ErrIndexNotOpen
+}
+
+func (l lazyAlerts) List(ctx context.Context, f alert.Filter) ([]alert.Alert, error) {
+	s, err := l.store()
+	if err != nil {
+		return nil, err
+	}
+	return s.List(ctx, f)
+}
+
+func (l lazyAlerts) Get(ctx context.Context, id string) (alert.Alert, error) {
+	s, err := l.store()
+	if err != nil {
+		return alert.Alert{}, err
+	}
+	return s.Get(ctx, id)
+}
+
+func (l lazyAlerts) Ack(ctx context.Context, id, who, comment string) (alert.Alert, error) {
+	s, err := l.store()
+	if err != nil {
+		return alert.Alert{}, err
+	}
+	return s.Ack(ctx, id, who, comment)
+}
+
+func (l lazyAlerts) Resolve(ctx context.Context, id, who, comment string) (alert.Alert, error) {
+	s, err := l.store()
+	if err != nil {
+		return alert.Alert{}, err
+	}
+	return s.Resolve(ctx, id, who, comment)
+}
 
 // loadedAnalyzer serves POST /api/v1/analyze once the analyzer is loaded.
 func (a *App) loadedAnalyzer() (api.Analyzer, error) {

@@ -8,9 +8,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -471,5 +473,99 @@ func TestSearchAPIQueryLanguageAndHistogram(t *testing.T) {
 	}
 	if status, e := s.do("GET", "/api/v1/stats/histogram?interval=5m", "", nil); status != http.StatusBadRequest {
 		t.Errorf("bad interval: %d %v", status, e)
+	}
+}
+
+// TestAlertFiresToWebhookOncePerIncident: a rule fires on an ingested
+// post, the alert reaches a real local webhook, a repost updates the same
+// alert without a second notification, and ack/resolve work over the API.
+func TestAlertFiresToWebhookOncePerIncident(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		hits []map[string]any
+	)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		json.NewDecoder(r.Body).Decode(&m)
+		mu.Lock()
+		hits = append(hits, m)
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "fire.yaml"), []byte(`id: fire-hangzhou
+name: 杭州火灾
+severity: P1
+type: any
+match: '(火灾 OR 起火 OR 爆炸) AND 杭州 AND NOT 演习'
+group_by: [cluster_id]
+group_wait: 0s
+realert: 10m
+receivers: [duty-webhook]
+`), 0o644)
+	cfg := embeddedConfig(t)
+	cfg.RulesDir = dir
+	cfg.Receivers = []configs.Receiver{{Name: "duty-webhook", Type: configs.ReceiverWebhook, URL: hook.URL}}
+	s := startApp(t, cfg)
+	orig := "杭州市西湖区一小区发生火灾，现场浓烟滚滚，消防已到场处置。"
+	body := fmt.Sprintf(`{"id":"a1","source":"weibo","text":%q}
+{"id":"drill","source":"weibo","text":"杭州消防在西湖区举行火灾逃生演习。"}`, orig)
+	if status, m := s.do("POST", "/api/v1/ingest/posts", "", []byte(body)); status != http.StatusAccepted {
+		t.Fatalf("%d %v", status, m)
+	}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitFor("the webhook", func() bool { mu.Lock(); defer mu.Unlock(); return len(hits) == 1 })
+	mu.Lock()
+	payload := fmt.Sprint(hits[0])
+	mu.Unlock()
+	if !strings.Contains(payload, "fire-hangzhou") || !strings.Contains(payload, "firing") {
+		t.Errorf("webhook payload %s", payload)
+	}
+	_, list := s.do("GET", "/api/v1/alerts?status=firing", "", nil)
+	alerts := list["alerts"].([]any)
+	if len(alerts) != 1 {
+		t.Fatalf("alerts %v", list)
+	}
+	a := alerts[0].(map[string]any)
+	id := a["id"].(string)
+	if a["rule_id"] != "fire-hangzhou" || a["severity"] != "P1" || !strings.Contains(fmt.Sprint(a["explanation"]), "火灾") {
+		t.Errorf("alert %v", a)
+	}
+
+	// A repost joins the same incident: count 2, no second notification.
+	s.do("POST", "/api/v1/ingest/posts", "", []byte(fmt.Sprintf(`{"id":"a2","source":"douyin","text":%q}`, "转发:"+orig)))
+	waitFor("the repost on the alert", func() bool {
+		_, got := s.do("GET", "/api/v1/alerts/"+id, "", nil)
+		c, _ := got["count"].(float64)
+		return c == 2
+	})
+	time.Sleep(300 * time.Millisecond)
+	mu.Lock()
+	n := len(hits)
+	mu.Unlock()
+	if n != 1 {
+		t.Errorf("%d webhook calls for one incident, want 1", n)
+	}
+
+	if status, got := s.do("POST", "/api/v1/alerts/"+id+"/ack", "", []byte(`{"by":"duty-officer","comment":"已联系消防"}`)); status != http.StatusOK || got["status"] != "acknowledged" || got["acked_by"] != "duty-officer" {
+		t.Fatalf("ack: %d %v", status, got)
+	}
+	if status, e := s.do("POST", "/api/v1/alerts/"+id+"/ack", "", []byte(`{"by":"x"}`)); status != http.StatusConflict {
+		t.Errorf("second ack: %d %v", status, e)
+	}
+	if status, got := s.do("POST", "/api/v1/alerts/"+id+"/resolve", "", []byte(`{"by":"duty-officer"}`)); status != http.StatusOK || got["status"] != "resolved" {
+		t.Fatalf("resolve: %d %v", status, got)
+	}
+	if status, _ := s.do("GET", "/api/v1/alerts/nope", "", nil); status != http.StatusNotFound {
+		t.Errorf("missing alert: %d", status)
 	}
 }

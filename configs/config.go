@@ -21,7 +21,12 @@ type Config struct {
 	Pipeline Pipeline `yaml:"pipeline"`
 	Analysis Analysis `yaml:"analysis"`
 	Index    Index    `yaml:"index"`
-	Log      Log      `yaml:"log"`
+	// RulesDir holds the alert rules (*.yaml); a missing directory means
+	// no rules.
+	RulesDir string `yaml:"rules_dir"`
+	// Receivers are where alerts are delivered; rules name them.
+	Receivers []Receiver `yaml:"receivers"`
+	Log       Log        `yaml:"log"`
 }
 
 // HTTP configures the API server.
@@ -226,6 +231,18 @@ func cutUnit(s string) (string, byte, bool) {
 	return "", 0, false
 }
 
+// Receiver types.
+const ReceiverWebhook = "webhook"
+
+// Receiver is a named alert destination.
+type Receiver struct {
+	Name    string            `yaml:"name"`
+	Type    string            `yaml:"type"`
+	URL     string            `yaml:"url"`
+	Timeout time.Duration     `yaml:"timeout"`
+	Headers map[string]string `yaml:"headers"`
+}
+
 // Log configures logging.
 type Log struct {
 	Level  string `yaml:"level"`
@@ -252,6 +269,8 @@ func Default() Config {
 			Cluster: Cluster{MaxDistance: 3, Window: 72 * time.Hour}},
 		Index: Index{Partition: PartitionDay, Timezone: "Asia/Shanghai", Retention: "0",
 			RetentionSchedule: "@hourly"},
-		Log: Log{Level: "info", Format: "text"},
+		RulesDir:  "configs/rules",
+		Receivers: []Receiver{},
+		Log:       Log{Level: "info", Format: "text"},
 	}
 }

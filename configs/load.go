@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,6 +135,28 @@ func (c Config) Validate() error {
 		bad("analysis.cluster.window", "must be positive")
 	}
 	c.Index.validate(bad)
+	seen := map[string]bool{}
+	for i, r := range c.Receivers {
+		f := fmt.Sprintf("receivers[%d]", i)
+		switch {
+		case r.Name == "":
+			bad(f+".name", "must be set")
+		case seen[r.Name]:
+			bad(f+".name", "%q is used by another receiver", r.Name)
+		}
+		seen[r.Name] = true
+		switch r.Type {
+		case ReceiverWebhook:
+			if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				bad(f+".url", "%q is not an http(s) URL", r.URL)
+			}
+		default:
+			bad(f+".type", "%q is not a receiver type this version delivers to (webhook)", r.Type)
+		}
+		if r.Timeout < 0 {
+			bad(f+".timeout", "must not be negative")
+		}
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

@@ -1,0 +1,106 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/segmentio/encoding/json"
+
+	"github.com/yuqing-dev/yuqing/alerting/alert"
+)
+
+// Alerts is the alert store as the API sees it.
+type Alerts interface {
+	List(ctx context.Context, f alert.Filter) ([]alert.Alert, error)
+	Get(ctx context.Context, id string) (alert.Alert, error)
+	Ack(ctx context.Context, id, who, comment string) (alert.Alert, error)
+	Resolve(ctx context.Context, id, who, comment string) (alert.Alert, error)
+}
+
+// listAlerts handles GET /api/v1/alerts?status=&severity=&rule=&since=.
+func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	f := alert.Filter{Status: alert.Status(v.Get("status")), Severity: v.Get("severity"), RuleID: v.Get("rule")}
+	switch f.Status {
+	case "", alert.StatusFiring, alert.StatusAcknowledged, alert.StatusResolved, alert.StatusSilenced:
+	default:
+		writeError(w, http.StatusBadRequest, CodeBadParam, fmt.Sprintf("status: %q is not firing, acknowledged, resolved or silenced", f.Status))
+		return
+	}
+	var err error
+	if f.Since, err = parseTimeParam("since", v.Get("since")); err != nil {
+		writeError(w, http.StatusBadRequest, CodeBadParam, err.Error())
+		return
+	}
+	list, err := s.opts.Alerts.List(r.Context(), f)
+	if s.alertError(w, err) {
+		return
+	}
+	if list == nil {
+		list = []alert.Alert{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"alerts": list})
+}
+
+func (s *Server) getAlert(w http.ResponseWriter, r *http.Request) {
+	a, err := s.opts.Alerts.Get(r.Context(), r.PathValue("id"))
+	if s.alertError(w, err) {
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+// alertAction handles POST /api/v1/alerts/{id}/ack and /resolve with
+// {"by": "...", "comment": "..."}.
+func (s *Server) alertAction(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			By      string `json:"by"`
+			Comment string `json:"comment"`
+		}
+		if r.ContentLength != 0 {
+			body, ok := s.readBody(w, r)
+			if !ok {
+				return
+			}
+			dec := json.NewDecoder(bytesReader(body))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&in); err != nil {
+				writeError(w, http.StatusBadRequest, CodeBadRequest, `body must be {"by": "...", "comment": "..."}: `+err.Error())
+				return
+			}
+		}
+		if in.By == "" {
+			writeError(w, http.StatusBadRequest, CodeInvalid, "by: who acts on the alert is required")
+			return
+		}
+		f := s.opts.Alerts.Ack
+		if action == "resolve" {
+			f = s.opts.Alerts.Resolve
+		}
+		a, err := f(r.Context(), r.PathValue("id"), in.By, in.Comment)
+		if s.alertError(w, err) {
+			return
+		}
+		writeJSON(w, http.StatusOK, a)
+	}
+}
+
+func (s *Server) alertError(w http.ResponseWriter, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, alert.ErrNotFound):
+		writeError(w, http.StatusNotFound, CodeNotFound, err.Error())
+	case errors.Is(err, alert.ErrTransition):
+		writeError(w, http.StatusConflict, CodeConflict, err.Error())
+	case errors.Is(err, ErrIndexNotOpen):
+		w.Header().Set("Retry-After", "2")
+		writeError(w, http.StatusServiceUnavailable, CodeNotReady, "alerting is starting")
+	default:
+		writeError(w, http.StatusServiceUnavailable, CodeUnavailable, err.Error())
+	}
+	return true
+}

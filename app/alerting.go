@@ -1,0 +1,186 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/segmentio/encoding/json"
+
+	"github.com/yuqing-dev/yuqing/alerting/alert"
+	"github.com/yuqing-dev/yuqing/alerting/engine"
+	"github.com/yuqing-dev/yuqing/alerting/match"
+	"github.com/yuqing-dev/yuqing/alerting/notify"
+	"github.com/yuqing-dev/yuqing/alerting/rule"
+	"github.com/yuqing-dev/yuqing/alerting/window"
+	"github.com/yuqing-dev/yuqing/analysis"
+	"github.com/yuqing-dev/yuqing/bus"
+	"github.com/yuqing-dev/yuqing/configs"
+)
+
+// alerting is the alert stage: rules evaluated on every indexed-to-be doc
+// (the docs topic), alerts grouped in the shared state, notifications
+// through the persistent outbox.
+type alerting struct {
+	eng     *engine.Engine
+	alerts  *alert.Store
+	outbox  *notify.Outbox
+	worker  *notify.Worker
+	rules   []rule.Rule
+	baseURL string
+	log     *slog.Logger
+}
+
+// loadRules reads cfg.RulesDir, checking every match expression and
+// receiver name; a missing directory is no rules.
+func loadRules(cfg configs.Config) ([]rule.Rule, error) {
+	if _, err := os.Stat(cfg.RulesDir); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	known := map[string]bool{}
+	for _, r := range cfg.Receivers {
+		known[r.Name] = true
+	}
+	rules, err := rule.LoadDir(cfg.RulesDir, rule.Options{
+		Validate:       func(expr string) error { _, err := match.Parse(expr); return err },
+		KnownReceivers: known,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loading alert rules from %s: %w", cfg.RulesDir, err)
+	}
+	return rules, nil
+}
+
+func (a *App) newAlerting() (*alerting, error) {
+	rules, err := loadRules(a.cfg)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := engine.New(rules, a.state, engine.Options{})
+	if err != nil {
+		return nil, err
+	}
+	receivers := map[string]notify.Receiver{}
+	for _, r := range a.cfg.Receivers {
+		receivers[r.Name] = &notify.Webhook{URL: r.URL, Timeout: r.Timeout, Headers: r.Headers}
+	}
+	outbox := notify.NewOutbox(a.state, notify.OutboxOptions{})
+	al := &alerting{
+		eng:     eng,
+		alerts:  alert.New(a.state, alert.Options{}),
+		outbox:  outbox,
+		worker:  notify.NewWorker(outbox, notify.WorkerOptions{Receivers: receivers, Registerer: a.reg, Logger: a.log}),
+		rules:   eng.Rules(),
+		baseURL: "http://" + strings.TrimPrefix(a.cfg.HTTP.Listen, "http://"),
+		log:     a.log,
+	}
+	a.log.Info("alert rules loaded", "dir", a.cfg.RulesDir, "enabled", len(al.rules))
+	return al, nil
+}
+
+// handler evaluates every doc of a batch. A doc is handled again after a
+// crash (at-least-once): the alert it raises is then updated, not created
+// twice, and notifications are only enqueued when an alert is created, so
+// a redelivered batch sends nothing twice.
+func (al *alerting) handler() handler {
+	return func(ctx context.Context, msgs []bus.Message) error {
+		for _, m := range msgs {
+			var d analysis.Doc
+			if err := json.Unmarshal(m.Value, &d); err != nil || d.ID == "" {
+				al.log.ErrorContext(ctx, "alert stage: skipping undecodable doc", "offset", m.Offset, "err", err)
+				continue
+			}
+			fs, err := al.eng.Observe(ctx, &d)
+			if err != nil {
+				return err
+			}
+			for _, f := range fs {
+				if err := al.raise(ctx, f, &d); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// tickLoop evaluates the time-driven rules (flatline, spike down) every
+// second.
+func (al *alerting) tickLoop(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fs, err := al.eng.Tick(ctx)
+			if err != nil {
+				al.log.WarnContext(ctx, "alert tick", "err", err)
+			}
+			for _, f := range fs {
+				if err := al.raise(ctx, f, nil); err != nil {
+					al.log.WarnContext(ctx, "raising alert", "rule", f.RuleID, "err", err)
+				}
+			}
+		}
+	}
+}
+
+// raise records the firing as an alert (a new one, or evidence on the open
+// alert of its fingerprint) and, for a new firing alert, enqueues a
+// notification per receiver of the rule before anything is sent.
+func (al *alerting) raise(ctx context.Context, f engine.Firing, d *analysis.Doc) error {
+	r := f.Rule
+	groups := map[string]string{}
+	if d != nil {
+		ev := windowFields(r, d)
+		for _, g := range r.GroupBy {
+			groups[g] = ev[g]
+		}
+	} else if r.QueryKey != "" {
+		groups[r.QueryKey] = f.Key
+	}
+	expl, _ := json.Marshal(map[string]any{"reason": f.Reason, "clauses": f.Explanation, "rule_version": r.Version})
+	summary := f.Reason
+	docIDs := f.DocIDs
+	if d != nil {
+		summary = fmt.Sprintf("%s — %s", f.Reason, snippet(d.DisplayText(), 80))
+		if len(docIDs) == 0 {
+			docIDs = []string{d.ID}
+		}
+	}
+	a, created, err := al.alerts.Raise(ctx, alert.Incoming{RuleID: r.ID, RuleVersion: r.Version, Severity: r.Severity,
+		GroupValues: groups, Labels: r.Labels, Title: r.Name, Summary: summary, DocIDs: docIDs,
+		Explanation: expl, Realert: time.Duration(r.Realert), At: time.Now()})
+	if err != nil {
+		return fmt.Errorf("raising alert of rule %s: %w", r.ID, err)
+	}
+	if !created || a.Status != alert.StatusFiring {
+		return nil
+	}
+	for _, recv := range r.Receivers {
+		if _, err := al.outbox.Enqueue(ctx, notify.WebhookNotification(a, recv, al.baseURL)); err != nil {
+			return fmt.Errorf("enqueueing alert %s for %s: %w", a.ID, recv, err)
+		}
+	}
+	return nil
+}
+
+func snippet(s string, n int) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return string(r)
+}
+
+// windowFields are the doc's values of the fields a rule groups by.
+func windowFields(r rule.Rule, d *analysis.Doc) map[string]string {
+	return window.EventFromDoc(r, d).Fields
+}
