@@ -61,7 +61,11 @@ func (a *App) newAlerting() (*alerting, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng, err := engine.New(rules, a.state, engine.Options{})
+	counters, err := a.softState()
+	if err != nil {
+		return nil, err
+	}
+	eng, err := engine.New(rules, counters, engine.Options{})
 	if err != nil {
 		return nil, err
 	}

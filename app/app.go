@@ -25,6 +25,7 @@ import (
 	"github.com/yuqing-dev/yuqing/index"
 	"github.com/yuqing-dev/yuqing/index/saved"
 	"github.com/yuqing-dev/yuqing/state"
+	"github.com/yuqing-dev/yuqing/state/localstate"
 )
 
 // Options are what the caller may inject besides the config.
@@ -52,6 +53,7 @@ type App struct {
 	index    *index.Index
 	analyzer atomic.Pointer[analysis.Analyzer]
 	alerting atomic.Pointer[alerting]
+	soft     state.Store
 	cleanups []func() error
 }
 
@@ -192,7 +194,11 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 	dr := newDictReloader(a.cfg.Analysis, a.log, a.reg)
 	wg.Go(func() { dr.run(stageCtx) })
 	co := a.cfg.Analysis.Cluster
-	assigner, err := cluster.New(a.state, cluster.Options{MaxDistance: co.MaxDistance, Window: co.Window,
+	soft, err := a.softState()
+	if err != nil {
+		return err
+	}
+	assigner, err := cluster.New(soft, cluster.Options{MaxDistance: co.MaxDistance, Window: co.Window,
 		KeyPrefix: "cluster:", Registerer: a.reg})
 	if err != nil {
 		return fmt.Errorf("analysis.cluster: %w", err)
@@ -299,6 +305,29 @@ func (a *App) cleanup() error {
 
 // validateQuery checks a saved search's query with the search parser.
 func validateQuery(q string) error { return index.ValidateQuery(q) }
+
+// softState is where state that can be rebuilt lives: repost-cluster
+// bands and alert window counters, many small writes per document. With
+// Redis it is the shared state. Embedded, it is a local file of its own
+// written without fsync, so it neither waits for nor delays the fsynced
+// state (alerts, outbox, saved searches): a killed process loses nothing
+// (the kernel has the pages); a power loss may lose recent counts, so a
+// repost may start a new cluster and a window may count from less.
+func (a *App) softState() (state.Store, error) {
+	if a.cfg.State.Type != configs.StateLocal {
+		return a.state, nil
+	}
+	if a.soft != nil {
+		return a.soft, nil
+	}
+	ls, err := localstate.Open(filepath.Join(a.cfg.DataDir, "soft-state.db"), localstate.Options{NoSync: true, Logger: a.log})
+	if err != nil {
+		return nil, fmt.Errorf("opening soft state: %w", err)
+	}
+	a.cleanups = append(a.cleanups, ls.Close)
+	a.soft = ls
+	return ls, nil
+}
 
 // lazyAlerts answers 503 until the alert stage is set up.
 type lazyAlerts struct{ a *App }

@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -59,12 +60,17 @@ func (r Result) String() string {
 	return fmt.Sprintf("%-9s %8d docs %9.2fs %9.0f docs/s", r.Name, r.Docs, r.Took.Seconds(), r.PerSec)
 }
 
-// Posts generates the run's posts (deterministic).
+// Posts generates the run's posts (deterministic), published in time
+// order over one day like a live stream: the index is partitioned by day,
+// and randomly dated posts would make every batch touch every partition
+// (a backfill, measured separately in BENCHMARKS.md).
 func Posts(o Options) []ingest.Post {
-	g := synth.New(42, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), 30*24*time.Hour)
+	start := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	g := synth.New(42, start, 0)
 	posts := make([]ingest.Post, o.Docs)
 	for i := range posts {
 		posts[i] = g.Post(o.Chars)
+		posts[i].PublishedAt = start.Add(time.Duration(i) * 24 * time.Hour / time.Duration(max(o.Docs, 1)))
 		posts[i].IngestedAt = time.Now().UTC()
 	}
 	return posts
@@ -108,6 +114,39 @@ func Baseline(posts []ingest.Post, o Options) (Result, error) {
 		return Result{}, fmt.Errorf("baseline indexed %d of %d", n, len(posts))
 	}
 	return Result{Name: "baseline", Docs: len(posts), Took: took, PerSec: float64(len(posts)) / took.Seconds()}, nil
+}
+
+// BaselineAnalysed does the pipeline's work without the pipeline: the
+// full analysis (Analyzer.Analyze, on every core) and index.Index batches
+// of o.Batch into a fresh partitioned index, in one process with no HTTP,
+// no bus, no durable logs and no shared state (so no repost clustering).
+// The pipeline's ratio to it is the cost of the pipeline itself.
+func BaselineAnalysed(ctx context.Context, posts []ingest.Post, o Options, an *analysis.Analyzer) (Result, error) {
+	ix, err := index.Open(filepath.Join(o.Dir, "baseline-analysed"), nil)
+	if err != nil {
+		return Result{}, err
+	}
+	defer ix.Close()
+	start := time.Now()
+	workers := runtime.GOMAXPROCS(0)
+	for i := 0; i < len(posts); i += o.Batch {
+		batch := posts[i:min(i+o.Batch, len(posts))]
+		docs := make([]analysis.Doc, len(batch))
+		var wg sync.WaitGroup
+		for k := range workers {
+			wg.Go(func() {
+				for j := k; j < len(batch); j += workers {
+					docs[j] = an.Analyze(batch[j])
+				}
+			})
+		}
+		wg.Wait()
+		if err := ix.Index(ctx, docs); err != nil {
+			return Result{}, fmt.Errorf("baseline-analysed batch: %w", err)
+		}
+	}
+	took := time.Since(start)
+	return Result{Name: "analysed", Docs: len(posts), Took: took, PerSec: float64(len(posts)) / took.Seconds()}, nil
 }
 
 // baselineMapping is yuqing's mapping with text and title analysed into

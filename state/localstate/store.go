@@ -39,6 +39,11 @@ type Options struct {
 	SweepInterval time.Duration
 	// Logger receives sweeper diagnostics. Default slog.Default().
 	Logger *slog.Logger
+	// NoSync skips the fsync of each write: a killed process loses
+	// nothing (the kernel has the pages), but a power loss may lose recent
+	// writes or corrupt the file. Only for state that can be rebuilt, such
+	// as alert window counters.
+	NoSync bool
 }
 
 // Store is a state.Store backed by a single bbolt file. It is safe for
@@ -74,6 +79,7 @@ func Open(path string, opts Options) (*Store, error) {
 	// Concurrent writes share one transaction and one fsync (bbolt's
 	// Batch); a lone writer waits at most this long for company.
 	db.MaxBatchDelay = time.Millisecond
+	db.NoSync = opts.NoSync
 	if err := db.Update(initLayout); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("initialising local state %s: %w", path, err)
