@@ -89,8 +89,8 @@ func (a *App) newAlerting() (*alerting, error) {
 
 // handler evaluates every doc of a batch. A doc is handled again after a
 // crash (at-least-once): the alert it raises is then updated, not created
-// twice, and notifications are only enqueued when an alert is created, so
-// a redelivered batch sends nothing twice.
+// twice, and its notification ids are the same, so a redelivered batch
+// sends nothing twice and queues what the crash left unqueued.
 func (al *alerting) handler() handler {
 	return func(ctx context.Context, msgs []bus.Message) error {
 		for _, m := range msgs {
@@ -137,8 +137,9 @@ func (al *alerting) tickLoop(ctx context.Context) {
 }
 
 // raise records the firing as an alert (a new one, or evidence on the open
-// alert of its fingerprint) and, for a new firing alert, enqueues a
-// notification per receiver of the rule before anything is sent.
+// alert of its fingerprint) and, while the alert is firing, makes sure its
+// notification per receiver of the rule is queued; nothing is sent before
+// the alert is recorded.
 func (al *alerting) raise(ctx context.Context, f engine.Firing, d *analysis.Doc) error {
 	r := f.Rule
 	groups := map[string]string{}
@@ -159,17 +160,24 @@ func (al *alerting) raise(ctx context.Context, f engine.Firing, d *analysis.Doc)
 			docIDs = []string{d.ID}
 		}
 	}
-	a, created, err := al.alerts.Raise(ctx, alert.Incoming{RuleID: r.ID, RuleVersion: r.Version, Severity: r.Severity,
+	a, _, err := al.alerts.Raise(ctx, alert.Incoming{RuleID: r.ID, RuleVersion: r.Version, Severity: r.Severity,
 		GroupValues: groups, Labels: r.Labels, Title: r.Name, Summary: summary, DocIDs: docIDs,
 		Explanation: expl, Realert: time.Duration(r.Realert), At: time.Now()})
 	if err != nil {
 		return fmt.Errorf("raising alert of rule %s: %w", r.ID, err)
 	}
-	if !created || a.Status != alert.StatusFiring {
+	if a.Status != alert.StatusFiring {
 		return nil
 	}
+	// The firing notification of an alert has one id per receiver (that of
+	// revision 1), and it is enqueued on every raise: the outbox ignores an
+	// id it holds or sent recently. So a crash after the alert was created
+	// but before its notification was queued is repaired when the batch is
+	// redelivered, and updates of an open alert notify nobody twice.
+	first := a
+	first.Revision = 1
 	for _, recv := range r.Receivers {
-		if _, err := al.outbox.Enqueue(ctx, notify.WebhookNotification(a, recv, al.baseURL)); err != nil {
+		if _, err := al.outbox.Enqueue(ctx, notify.WebhookNotification(first, recv, al.baseURL)); err != nil {
 			return fmt.Errorf("enqueueing alert %s for %s: %w", a.ID, recv, err)
 		}
 	}
