@@ -48,9 +48,9 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func startServer(t *testing.T, dataDir, addr string) *server {
+func startServer(t *testing.T, dataDir, addr string, extra ...string) *server {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "serve", "--data", dataDir, "--http", addr)
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--data", dataDir, "--http", addr}, extra...)...)
 	cmd.Env = append(os.Environ(), "YUQING_TEST_MAIN=1")
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
