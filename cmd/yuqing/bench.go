@@ -22,7 +22,7 @@ func newBenchCmd() *cobra.Command {
 		Use:   "bench",
 		Short: "Measure yuqing on this machine against the bare libraries",
 	}
-	cmd.AddCommand(newBenchPipelineCmd(), newBenchAnalysisCmd(), newBenchSearchCmd())
+	cmd.AddCommand(newBenchPipelineCmd(), newBenchAnalysisCmd(), newBenchSearchCmd(), newBenchAlertCmd())
 	return cmd
 }
 
@@ -216,6 +216,44 @@ for a million posts; works in a temporary directory unless --dir is given.`,
 	f.IntVar(&o.Queries, "queries", 200, "queries of each kind")
 	f.StringVar(&o.Dir, "dir", "", "work directory (default: a temporary one)")
 	f.BoolVar(&keep, "keep", false, "keep the work directory")
+	return cmd
+}
+
+func newBenchAlertCmd() *cobra.Command {
+	var o bench.AlertOptions
+	cmd := &cobra.Command{
+		Use:   "alert",
+		Short: "Time from ingest to a P1 alert at a webhook, under background load",
+		Long: `Runs an embedded server with one P1 rule (group_wait 0) delivering to a webhook
+on a local HTTP server, feeds it --background posts/s of ordinary posts, and
+sends --probes posts that fire the rule, each a new incident. A probe's
+latency runs from its ingest request returning (the post is durable) to the
+webhook receiving its alert. Prints p50 and p99.`,
+		Example: `  yuqing bench alert
+  yuqing bench alert --background 1000 --probes 200`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := os.MkdirTemp("", "yuqing-bench-alert-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			o.Dir = dir
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+			l, err := bench.AlertLatency(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "ingest → webhook, P1 rule, group_wait 0, %d background posts/s: %s (%s)\n",
+				o.Background, l, time.Now().UTC().Format(time.DateOnly))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.Background, "background", 1000, "background posts per second")
+	f.IntVar(&o.Probes, "probes", 100, "probe posts that fire the rule")
+	f.DurationVar(&o.Every, "every", 200*time.Millisecond, "time between probes")
 	return cmd
 }
 

@@ -40,7 +40,7 @@ type Latencies struct {
 }
 
 func (l Latencies) String() string {
-	return fmt.Sprintf("p50 %7.1f ms   p99 %7.1f ms   (%d queries)", msOf(l.P50), msOf(l.P99), l.N)
+	return fmt.Sprintf("p50 %7.1f ms   p99 %7.1f ms   (%d measurements)", msOf(l.P50), msOf(l.P99), l.N)
 }
 
 func msOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
