@@ -39,6 +39,9 @@ type Options struct {
 	// Analyzer returns the analyzer for POST /api/v1/analyze, or an error
 	// (answered 503) while it is loading; nil disables the route.
 	Analyzer func() (Analyzer, error)
+	// Backtest replays history through a rule; nil disables
+	// POST /api/v1/rules/test.
+	Backtest Backtester
 	// Alerts is the alert store; nil disables /api/v1/alerts.
 	Alerts Alerts
 	// Saved stores saved searches; nil disables /api/v1/searches.
@@ -93,6 +96,9 @@ func (s *Server) routes() {
 		s.handle("GET /api/v1/alerts/{id}", s.getAlert)
 		s.handle("POST /api/v1/alerts/{id}/ack", s.alertAction("ack"))
 		s.handle("POST /api/v1/alerts/{id}/resolve", s.alertAction("resolve"))
+	}
+	if s.opts.Backtest != nil {
+		s.handle("POST /api/v1/rules/test", s.testRule)
 	}
 	if s.opts.Saved != nil {
 		s.handle("POST /api/v1/searches", s.createSavedSearch)

@@ -13,14 +13,16 @@ import (
 	"github.com/segmentio/encoding/json"
 
 	"github.com/yuqing-dev/yuqing/alerting/alert"
+	"github.com/yuqing-dev/yuqing/alerting/backtest"
 	"github.com/yuqing-dev/yuqing/alerting/engine"
 	"github.com/yuqing-dev/yuqing/alerting/match"
 	"github.com/yuqing-dev/yuqing/alerting/notify"
 	"github.com/yuqing-dev/yuqing/alerting/rule"
-	"github.com/yuqing-dev/yuqing/alerting/window"
 	"github.com/yuqing-dev/yuqing/analysis"
+	"github.com/yuqing-dev/yuqing/api"
 	"github.com/yuqing-dev/yuqing/bus"
 	"github.com/yuqing-dev/yuqing/configs"
+	"github.com/yuqing-dev/yuqing/index"
 )
 
 // alerting is the alert stage: rules evaluated on every indexed-to-be doc
@@ -144,9 +146,8 @@ func (al *alerting) raise(ctx context.Context, f engine.Firing, d *analysis.Doc)
 	r := f.Rule
 	groups := map[string]string{}
 	if d != nil {
-		ev := windowFields(r, d)
 		for _, g := range r.GroupBy {
-			groups[g] = ev[g]
+			groups[g] = engine.GroupValue(r, d, g)
 		}
 	} else if r.QueryKey != "" {
 		groups[r.QueryKey] = f.Key
@@ -192,7 +193,22 @@ func snippet(s string, n int) string {
 	return string(r)
 }
 
-// windowFields are the doc's values of the fields a rule groups by.
-func windowFields(r rule.Rule, d *analysis.Doc) map[string]string {
-	return window.EventFromDoc(r, d).Fields
+// backtest parses a rule and replays the index's history through it.
+func (a *App) backtest(ctx context.Context, ruleYAML []byte, from, to time.Time) (backtest.Result, error) {
+	if !a.ready.Load() {
+		return backtest.Result{}, api.ErrIndexNotOpen
+	}
+	rules, err := rule.ParseFile("rule", ruleYAML, rule.Options{
+		Validate: func(expr string) error { _, err := match.Parse(expr); return err },
+	})
+	if err != nil {
+		return backtest.Result{}, fmt.Errorf("%w: %w", api.ErrBadRule, err)
+	}
+	if len(rules) != 1 {
+		return backtest.Result{}, fmt.Errorf("%w: give exactly one rule, not %d", api.ErrBadRule, len(rules))
+	}
+	scan := func(ctx context.Context, from, to time.Time, fn func(analysis.Doc) error) error {
+		return a.index.Scan(ctx, "", from, to, fn)
+	}
+	return backtest.Run(ctx, rules[0], scan, from, to, index.DefaultLocation)
 }

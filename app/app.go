@@ -171,6 +171,7 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		Analyzer:     a.loadedAnalyzer,
 		Saved:        saved.New(a.state, validateQuery),
 		Alerts:       lazyAlerts{a},
+		Backtest:     a.backtest,
 		Limits:       a.cfg.Ingest.Limits(),
 		MaxBodyBytes: a.cfg.HTTP.MaxBodyBytes,
 		Ready:        a.readyErr,

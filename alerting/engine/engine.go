@@ -186,3 +186,9 @@ func inRegion(d *analysis.Doc, r string) bool {
 	}
 	return false
 }
+
+// GroupValue is d's value of the group-by field f of r, as alerts are
+// fingerprinted.
+func GroupValue(r rule.Rule, d *analysis.Doc, f string) string {
+	return window.EventFromDoc(r, d).Fields[f]
+}

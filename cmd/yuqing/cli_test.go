@@ -286,3 +286,36 @@ func TestSearchQueryLanguageOptions(t *testing.T) {
 		t.Fatalf("query error: exit %d\n%s", code, errOut)
 	}
 }
+
+// TestRulesTestBacktest: yuqing rules test replays a server's history.
+func TestRulesTestBacktest(t *testing.T) {
+	base := startInProcess(t)
+	dir := t.TempDir()
+	f := writeFile(t, dir, "p.ndjson",
+		`{"id":"a","source":"weibo","text":"杭州市西湖区一小区发生火灾，浓烟滚滚。","published_at":"2026-11-20T01:00:00Z"}
+{"id":"b","source":"douyin","text":"宁波仓库发生火灾，原因调查中。","published_at":"2026-11-21T01:00:00Z"}
+{"id":"c","source":"weibo","text":"消防举行火灾逃生演习。","published_at":"2026-11-21T02:00:00Z"}
+`)
+	if code, out, _ := cli(t, "ingest", "--server", base, "-q", f); code != 0 {
+		t.Fatalf("ingest: %s", out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := probe.WaitIndexed(ctx, base, 3, 3, 20*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	rule := writeFile(t, dir, "fire.yaml", "id: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾 AND NOT 演习'\ngroup_by: [source]\n")
+	code, out, errOut := cli(t, "rules", "test", "--server", base, "--from", "2026-11-19", "--to", "2026-11-22", rule)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"3 docs replayed, 2 firings, 2 alerts", "2026-11-20  1", "2026-11-21  1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	bad := writeFile(t, dir, "bad.yaml", "id: x\nseverity: P9\ntype: any\nmatch: 'a'\n")
+	if code, _, errOut := cli(t, "rules", "test", "--server", base, bad); code != 2 || !strings.Contains(errOut, "invalid") {
+		t.Errorf("bad rule: exit %d %s", code, errOut)
+	}
+}

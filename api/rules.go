@@ -1,0 +1,69 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/segmentio/encoding/json"
+
+	"github.com/yuqing-dev/yuqing/alerting/backtest"
+)
+
+// ErrBadRule wraps the errors of a rule a backtest was given; answered
+// 400 with code invalid.
+var ErrBadRule = errors.New("invalid rule")
+
+// Backtester replays indexed history through a rule (YAML, as in a rule
+// file) and reports what it would have raised.
+type Backtester func(ctx context.Context, ruleYAML []byte, from, to time.Time) (backtest.Result, error)
+
+// testRule handles POST /api/v1/rules/test:
+// {"rule": "<rule YAML>", "from": "2026-11-01", "to": "2026-11-08"}.
+func (s *Server) testRule(w http.ResponseWriter, r *http.Request) {
+	body, ok := s.readBody(w, r)
+	if !ok {
+		return
+	}
+	var in struct {
+		Rule string `json:"rule"`
+		From string `json:"from"`
+		To   string `json:"to"`
+	}
+	dec := json.NewDecoder(bytesReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		writeError(w, http.StatusBadRequest, CodeBadRequest, `body must be {"rule": "<YAML>", "from": "...", "to": "..."}: `+err.Error())
+		return
+	}
+	from, err := parseTimeParam("from", in.From)
+	if err == nil {
+		var to time.Time
+		if to, err = parseTimeParam("to", in.To); err == nil {
+			if to.IsZero() {
+				to = s.opts.Now()
+			}
+			if from.IsZero() {
+				from = to.Add(-7 * 24 * time.Hour)
+			}
+			if !from.Before(to) {
+				writeError(w, http.StatusBadRequest, CodeBadParam, "from must be before to")
+				return
+			}
+			res, err := s.opts.Backtest(r.Context(), []byte(in.Rule), from, to)
+			switch {
+			case errors.Is(err, ErrBadRule):
+				writeError(w, http.StatusBadRequest, CodeInvalid, err.Error())
+			case errors.Is(err, ErrIndexNotOpen):
+				writeError(w, http.StatusServiceUnavailable, CodeNotReady, err.Error())
+			case err != nil:
+				writeError(w, http.StatusInternalServerError, CodeInternal, err.Error())
+			default:
+				writeJSON(w, http.StatusOK, res)
+			}
+			return
+		}
+	}
+	writeError(w, http.StatusBadRequest, CodeBadParam, err.Error())
+}
