@@ -118,22 +118,36 @@ func unjoin(err error) []error {
 }
 
 func newRulesTestCmd() *cobra.Command {
-	var server, from, to string
+	var server, from, to, ruleID string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "test [flags] FILE",
 		Short: "Backtest a rule over a server's indexed history: what it would have raised",
-		Long: `Sends the rule in FILE (one rule, YAML as in configs/rules) to the server,
+		Long: `Sends the rule in FILE (YAML as in configs/rules; --rule ID picks one from
+a file of several) to the server,
 which replays the documents published between --from and --to (default the
 last 7 days) through it, exactly as the alert stage would, and answers how
 many alerts it would have raised, per day, with examples. Nobody is notified.`,
-		Example: `  yuqing rules test configs/rules/fire-hangzhou.yaml --from 2026-11-01 --to 2026-11-08
+		Example: `  yuqing rules test --rule fire-major configs/rules/incidents.yaml --from 2026-11-01 --to 2026-11-08
   yuqing rules test my-rule.yaml --server http://127.0.0.1:8080 --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := os.ReadFile(args[0])
 			if err != nil {
 				return err
+			}
+			if ruleID != "" {
+				rules, err := rule.ParseFile(args[0], data, rule.Options{})
+				if err != nil {
+					return err
+				}
+				i := slices.IndexFunc(rules, func(r rule.Rule) bool { return r.ID == ruleID })
+				if i < 0 {
+					return fmt.Errorf("%s has no rule %q", args[0], ruleID)
+				}
+				if data, err = rule.Marshal(rules[i : i+1]); err != nil {
+					return err
+				}
 			}
 			body, _ := json.Marshal(map[string]string{"rule": string(data), "from": from, "to": to})
 			var res backtest.Result
@@ -163,5 +177,6 @@ many alerts it would have raised, per day, with examples. Nobody is notified.`,
 	f.StringVar(&from, "from", "", "replay from (RFC 3339 or 2006-01-02; default 7 days before --to)")
 	f.StringVar(&to, "to", "", "replay until (default now)")
 	f.BoolVar(&asJSON, "json", false, "print the server's JSON answer")
+	f.StringVar(&ruleID, "rule", "", "the id of the rule to test when FILE holds several")
 	return cmd
 }
