@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,9 +14,7 @@ import (
 
 	"github.com/segmentio/encoding/json"
 
-	"github.com/yuqing-dev/yuqing/app"
 	"github.com/yuqing-dev/yuqing/configs"
-	"github.com/yuqing-dev/yuqing/internal/probe"
 	"github.com/yuqing-dev/yuqing/internal/synth"
 )
 
@@ -78,22 +74,11 @@ receivers: [hook]
 	cfg.RulesDir = rules
 	cfg.Receivers = []configs.Receiver{{Name: "hook", Type: configs.ReceiverWebhook, URL: hook.URL}}
 	cfg.Pipeline.BatchWait = 5 * time.Millisecond
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := startEmbedded(ctx, cfg)
 	if err != nil {
 		return Latencies{}, err
 	}
-	a, err := app.New(cfg, app.Options{Listener: ln, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		return Latencies{}, err
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	runErr := make(chan error, 1)
-	go func() { runErr <- a.Run(ctx) }()
-	defer func() { cancel(); <-runErr }()
-	base := "http://" + ln.Addr().String()
-	if err := probe.WaitReady(ctx, base, 50*time.Millisecond); err != nil {
-		return Latencies{}, err
-	}
+	defer stop()
 
 	// Background load: Background posts per second in 10 requests.
 	bgCtx, stopBG := context.WithCancel(ctx)

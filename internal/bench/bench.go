@@ -168,22 +168,11 @@ func Pipeline(ctx context.Context, posts []ingest.Post, o Options) (Result, erro
 	cfg := configs.Default()
 	cfg.DataDir = filepath.Join(o.Dir, "pipeline")
 	cfg.Bus.Embedded.Sync = o.Sync
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := startEmbedded(ctx, cfg)
 	if err != nil {
 		return Result{}, err
 	}
-	a, err := app.New(cfg, app.Options{Listener: ln, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		return Result{}, err
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	runErr := make(chan error, 1)
-	go func() { runErr <- a.Run(ctx) }()
-	defer func() { cancel(); <-runErr }()
-	base := "http://" + ln.Addr().String()
-	if err := probe.WaitReady(ctx, base, 50*time.Millisecond); err != nil {
-		return Result{}, err
-	}
+	defer stop()
 	bodies := ndjsonBatches(posts, o.Batch)
 	start := time.Now()
 	if err := send(ctx, base, bodies, o.Clients); err != nil {
@@ -197,6 +186,30 @@ func Pipeline(ctx context.Context, posts []ingest.Post, o Options) (Result, erro
 	}
 	took := time.Since(start)
 	return Result{Name: "pipeline", Docs: len(posts), Took: took, PerSec: float64(len(posts)) / took.Seconds()}, nil
+}
+
+// startEmbedded runs an embedded server with cfg on a free loopback port
+// until stop is called, and returns its base URL once it is ready.
+func startEmbedded(ctx context.Context, cfg configs.Config) (base string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	a, err := app.New(cfg, app.Options{Listener: ln, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		ln.Close()
+		return "", nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	runErr := make(chan error, 1)
+	go func() { runErr <- a.Run(ctx) }()
+	stop = func() { cancel(); <-runErr }
+	base = "http://" + ln.Addr().String()
+	if err := probe.WaitReady(ctx, base, 50*time.Millisecond); err != nil {
+		stop()
+		return "", nil, err
+	}
+	return base, stop, nil
 }
 
 func ndjsonBatches(posts []ingest.Post, size int) [][]byte {
