@@ -11,12 +11,66 @@ import (
 	"github.com/yuqing-dev/yuqing/alerting/alert"
 )
 
-// Alerts is the alert store as the API sees it.
+// Alerts is the alert store (and the notification outbox's dead letters)
+// as the API sees it.
 type Alerts interface {
 	List(ctx context.Context, f alert.Filter) ([]alert.Alert, error)
 	Get(ctx context.Context, id string) (alert.Alert, error)
 	Ack(ctx context.Context, id, who, comment string) (alert.Alert, error)
 	Resolve(ctx context.Context, id, who, comment string) (alert.Alert, error)
+	AddSilence(ctx context.Context, s alert.Silence) (alert.Silence, error)
+	ListSilences(ctx context.Context) ([]alert.Silence, error)
+	DeleteSilence(ctx context.Context, id string) error
+	// DeadLetters lists notifications that could not be delivered.
+	DeadLetters(ctx context.Context) (any, error)
+}
+
+// addSilence handles POST /api/v1/silences:
+// {"matchers": {"rule_id": "..."}, "end": RFC 3339, "created_by": "...", "comment": "..."}.
+func (s *Server) addSilence(w http.ResponseWriter, r *http.Request) {
+	body, ok := s.readBody(w, r)
+	if !ok {
+		return
+	}
+	var in alert.Silence
+	dec := json.NewDecoder(bytesReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		writeError(w, http.StatusBadRequest, CodeBadRequest, "body must be a silence {matchers, start, end, created_by, comment}: "+err.Error())
+		return
+	}
+	in.ID = ""
+	sil, err := s.opts.Alerts.AddSilence(r.Context(), in)
+	if s.alertError(w, err) {
+		return
+	}
+	writeJSON(w, http.StatusCreated, sil)
+}
+
+func (s *Server) listSilences(w http.ResponseWriter, r *http.Request) {
+	list, err := s.opts.Alerts.ListSilences(r.Context())
+	if s.alertError(w, err) {
+		return
+	}
+	if list == nil {
+		list = []alert.Silence{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"silences": list})
+}
+
+func (s *Server) deleteSilence(w http.ResponseWriter, r *http.Request) {
+	if s.alertError(w, s.opts.Alerts.DeleteSilence(r.Context(), r.PathValue("id"))) {
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
+	list, err := s.opts.Alerts.DeadLetters(r.Context())
+	if s.alertError(w, err) {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"dead_letters": list})
 }
 
 // listAlerts handles GET /api/v1/alerts?status=&severity=&rule=&since=.
@@ -94,6 +148,8 @@ func (s *Server) alertError(w http.ResponseWriter, err error) bool {
 		return false
 	case errors.Is(err, alert.ErrNotFound):
 		writeError(w, http.StatusNotFound, CodeNotFound, err.Error())
+	case errors.Is(err, alert.ErrInvalid):
+		writeError(w, http.StatusBadRequest, CodeInvalid, err.Error())
 	case errors.Is(err, alert.ErrTransition):
 		writeError(w, http.StatusConflict, CodeConflict, err.Error())
 	case errors.Is(err, ErrIndexNotOpen):

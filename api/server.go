@@ -96,6 +96,10 @@ func (s *Server) routes() {
 		s.handle("GET /api/v1/alerts/{id}", s.getAlert)
 		s.handle("POST /api/v1/alerts/{id}/ack", s.alertAction("ack"))
 		s.handle("POST /api/v1/alerts/{id}/resolve", s.alertAction("resolve"))
+		s.handle("GET /api/v1/silences", s.listSilences)
+		s.handle("POST /api/v1/silences", s.addSilence)
+		s.handle("DELETE /api/v1/silences/{id}", s.deleteSilence)
+		s.handle("GET /api/v1/notifications/dead", s.deadLetters)
 	}
 	if s.opts.Backtest != nil {
 		s.handle("POST /api/v1/rules/test", s.testRule)

@@ -372,6 +372,42 @@ func (l lazyAlerts) Resolve(ctx context.Context, id, who, comment string) (alert
 	return s.Resolve(ctx, id, who, comment)
 }
 
+func (l lazyAlerts) AddSilence(ctx context.Context, sil alert.Silence) (alert.Silence, error) {
+	s, err := l.store()
+	if err != nil {
+		return alert.Silence{}, err
+	}
+	return s.AddSilence(ctx, sil)
+}
+
+func (l lazyAlerts) ListSilences(ctx context.Context) ([]alert.Silence, error) {
+	s, err := l.store()
+	if err != nil {
+		return nil, err
+	}
+	return s.ListSilences(ctx)
+}
+
+func (l lazyAlerts) DeleteSilence(ctx context.Context, id string) error {
+	s, err := l.store()
+	if err != nil {
+		return err
+	}
+	return s.DeleteSilence(ctx, id)
+}
+
+func (l lazyAlerts) DeadLetters(ctx context.Context) (any, error) {
+	al := l.a.alerting.Load()
+	if al == nil {
+		return nil, api.ErrIndexNotOpen
+	}
+	dl, err := al.outbox.DeadLetters(ctx)
+	if dl == nil && err == nil {
+		return []any{}, nil
+	}
+	return dl, err
+}
+
 // loadedAnalyzer serves POST /api/v1/analyze once the analyzer is loaded.
 func (a *App) loadedAnalyzer() (api.Analyzer, error) {
 	if an := a.analyzer.Load(); an != nil {

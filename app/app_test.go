@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -568,4 +569,82 @@ receivers: [duty-webhook]
 	if status, _ := s.do("GET", "/api/v1/alerts/nope", "", nil); status != http.StatusNotFound {
 		t.Errorf("missing alert: %d", status)
 	}
+}
+
+// TestSilencesAndDeadLettersAPI: a silence keeps an alert from notifying;
+// a receiver that refuses the alert leaves it in the dead letters.
+func TestSilencesAndDeadLettersAPI(t *testing.T) {
+	var calls atomic.Int64
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		http.Error(w, "no such channel", http.StatusBadRequest) // permanent: straight to dead letters
+	}))
+	defer hook.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte(`id: fire
+name: 火灾
+severity: P1
+type: any
+match: '火灾'
+group_by: [source]
+group_wait: 0s
+receivers: [hook]
+---
+id: explosion
+name: 爆炸
+severity: P2
+type: any
+match: '爆炸'
+group_by: [source]
+group_wait: 0s
+receivers: [hook]
+`), 0o644)
+	cfg := embeddedConfig(t)
+	cfg.RulesDir = dir
+	cfg.Receivers = []configs.Receiver{{Name: "hook", Type: configs.ReceiverWebhook, URL: hook.URL}}
+	s := startApp(t, cfg)
+
+	end := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	status, sil := s.do("POST", "/api/v1/silences", "", []byte(`{"matchers":{"rule_id":"fire"},"end":"`+end+`","created_by":"duty","comment":"已知演练"}`))
+	if status != http.StatusCreated || sil["id"] == "" {
+		t.Fatalf("add silence: %d %v", status, sil)
+	}
+	if status, e := s.do("POST", "/api/v1/silences", "", []byte(`{"matchers":{},"end":"`+end+`","created_by":"duty"}`)); status != http.StatusBadRequest {
+		t.Errorf("silence without matchers: %d %v", status, e)
+	}
+	s.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"f","source":"weibo","text":"小区发生火灾"}
+{"id":"e","source":"weibo","text":"工厂发生爆炸"}`))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, dl := s.do("GET", "/api/v1/notifications/dead", "", nil)
+		if n := len(dl["dead_letters"].([]any)); n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("dead letters: %v", dl)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_, list := s.do("GET", "/api/v1/alerts", "", nil)
+	statuses := map[string]string{}
+	for _, a := range list["alerts"].([]any) {
+		a := a.(map[string]any)
+		statuses[a["rule_id"].(string)] = a["status"].(string)
+	}
+	if statuses["fire"] != "silenced" || statuses["explosion"] != "firing" {
+		t.Errorf("alert statuses %v", statuses)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("webhook called %d times, want once (the silenced alert is not sent)", n)
+	}
+	_, sl := s.do("GET", "/api/v1/silences", "", nil)
+	if len(sl["silences"].([]any)) != 1 {
+		t.Errorf("silences %v", sl)
+	}
+	req, _ := http.NewRequest("DELETE", s.base+"/api/v1/silences/"+sil["id"].(string), nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("delete silence: %v %v", resp, err)
+	}
+	resp.Body.Close()
 }
