@@ -9,6 +9,7 @@ import (
 	"github.com/segmentio/encoding/json"
 
 	"github.com/yuqing-dev/yuqing/alerting/backtest"
+	"github.com/yuqing-dev/yuqing/alerting/rule"
 )
 
 // ErrBadRule wraps the errors of a rule a backtest was given; answered
@@ -18,6 +19,20 @@ var ErrBadRule = errors.New("invalid rule")
 // Backtester replays indexed history through a rule (YAML, as in a rule
 // file) and reports what it would have raised.
 type Backtester func(ctx context.Context, ruleYAML []byte, from, to time.Time) (backtest.Result, error)
+
+// listRules handles GET /api/v1/rules: the enabled rules in use, with
+// defaults filled in and their versions.
+func (s *Server) listRules(w http.ResponseWriter, r *http.Request) {
+	rules, err := s.opts.Rules()
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, CodeNotReady, err.Error())
+		return
+	}
+	if rules == nil {
+		rules = []rule.Rule{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rules": rules})
+}
 
 // testRule handles POST /api/v1/rules/test:
 // {"rule": "<rule YAML>", "from": "2026-11-01", "to": "2026-11-08"}.

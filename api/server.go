@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/yuqing-dev/yuqing/alerting/rule"
 	"github.com/yuqing-dev/yuqing/analysis"
 	"github.com/yuqing-dev/yuqing/bus"
 	"github.com/yuqing-dev/yuqing/index"
@@ -39,6 +40,8 @@ type Options struct {
 	// Analyzer returns the analyzer for POST /api/v1/analyze, or an error
 	// (answered 503) while it is loading; nil disables the route.
 	Analyzer func() (Analyzer, error)
+	// Rules returns the alert rules in use; nil disables GET /api/v1/rules.
+	Rules func() ([]rule.Rule, error)
 	// Backtest replays history through a rule; nil disables
 	// POST /api/v1/rules/test.
 	Backtest Backtester
@@ -100,6 +103,9 @@ func (s *Server) routes() {
 		s.handle("POST /api/v1/silences", s.addSilence)
 		s.handle("DELETE /api/v1/silences/{id}", s.deleteSilence)
 		s.handle("GET /api/v1/notifications/dead", s.deadLetters)
+	}
+	if s.opts.Rules != nil {
+		s.handle("GET /api/v1/rules", s.listRules)
 	}
 	if s.opts.Backtest != nil {
 		s.handle("POST /api/v1/rules/test", s.testRule)

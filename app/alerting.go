@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/segmentio/encoding/json"
 
 	"github.com/yuqing-dev/yuqing/alerting/alert"
@@ -29,11 +31,12 @@ import (
 // (the docs topic), alerts grouped in the shared state, notifications
 // through the persistent outbox.
 type alerting struct {
-	eng     *engine.Engine
+	eng     atomic.Pointer[engine.Engine]
+	mk      func([]rule.Rule) (*engine.Engine, error)
+	reloads *prometheus.CounterVec
 	alerts  *alert.Store
 	outbox  *notify.Outbox
 	worker  *notify.Worker
-	rules   []rule.Rule
 	baseURL string
 	log     *slog.Logger
 }
@@ -67,7 +70,8 @@ func (a *App) newAlerting() (*alerting, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng, err := engine.New(rules, counters, engine.Options{})
+	mk := func(rules []rule.Rule) (*engine.Engine, error) { return engine.New(rules, counters, engine.Options{}) }
+	eng, err := mk(rules)
 	if err != nil {
 		return nil, err
 	}
@@ -77,15 +81,20 @@ func (a *App) newAlerting() (*alerting, error) {
 	}
 	outbox := notify.NewOutbox(a.state, notify.OutboxOptions{})
 	al := &alerting{
-		eng:     eng,
+		mk: mk,
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "yuqing_rules_reloads_total",
+			Help: "Alert rule reloads by result (ok, error).",
+		}, []string{"result"}),
 		alerts:  alert.New(a.state, alert.Options{}),
 		outbox:  outbox,
 		worker:  notify.NewWorker(outbox, notify.WorkerOptions{Receivers: receivers, Registerer: a.reg, Logger: a.log}),
-		rules:   eng.Rules(),
 		baseURL: "http://" + strings.TrimPrefix(a.cfg.HTTP.Listen, "http://"),
 		log:     a.log,
 	}
-	a.log.Info("alert rules loaded", "dir", a.cfg.RulesDir, "enabled", len(al.rules))
+	al.eng.Store(eng)
+	a.reg.MustRegister(al.reloads)
+	a.log.Info("alert rules loaded", "dir", a.cfg.RulesDir, "enabled", len(eng.Rules()))
 	return al, nil
 }
 
@@ -101,7 +110,7 @@ func (al *alerting) handler() handler {
 				al.log.ErrorContext(ctx, "alert stage: skipping undecodable doc", "offset", m.Offset, "err", err)
 				continue
 			}
-			fs, err := al.eng.Observe(ctx, &d)
+			fs, err := al.eng.Load().Observe(ctx, &d)
 			if err != nil {
 				return err
 			}
@@ -125,7 +134,7 @@ func (al *alerting) tickLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			fs, err := al.eng.Tick(ctx)
+			fs, err := al.eng.Load().Tick(ctx)
 			if err != nil {
 				al.log.WarnContext(ctx, "alert tick", "err", err)
 			}
@@ -212,3 +221,25 @@ func (a *App) backtest(ctx context.Context, ruleYAML []byte, from, to time.Time)
 	}
 	return backtest.Run(ctx, rules[0], scan, from, to, index.DefaultLocation)
 }
+
+// reloadRules re-reads the rules directory and swaps the engine; on any
+// error the rules in use stay and the error (file:line: rule: field) is
+// logged. Window counts carry over: they live in the state, keyed by rule.
+func (al *alerting) reloadRules(ctx context.Context, cfg configs.Config, why string) {
+	rules, err := loadRules(cfg)
+	var eng *engine.Engine
+	if err == nil {
+		eng, err = al.mk(rules)
+	}
+	if err != nil {
+		al.reloads.WithLabelValues("error").Inc()
+		al.log.ErrorContext(ctx, "reloading alert rules; keeping the rules in use", "why", why, "err", err)
+		return
+	}
+	al.eng.Store(eng)
+	al.reloads.WithLabelValues("ok").Inc()
+	al.log.InfoContext(ctx, "alert rules reloaded", "why", why, "enabled", len(eng.Rules()))
+}
+
+// Rules returns the rules in use.
+func (al *alerting) Rules() []rule.Rule { return al.eng.Load().Rules() }

@@ -2,13 +2,9 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"os"
-	"os/signal"
-	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -62,24 +58,6 @@ func setDicts(cfg configs.Analysis) error {
 	return analysis.SetDefaultDicts(files...)
 }
 
-// dictFingerprint identifies the current content of the dictionary files
-// (names, sizes, modification times), so a change can be noticed cheaply.
-func dictFingerprint(cfg configs.Analysis) string {
-	h := sha256.New()
-	for _, g := range cfg.Dicts {
-		paths, _ := filepath.Glob(g)
-		for _, p := range paths {
-			fi, err := os.Stat(p)
-			if err != nil {
-				fmt.Fprintf(h, "%s\x00missing\n", p)
-				continue
-			}
-			fmt.Fprintf(h, "%s\x00%d\x00%d\n", p, fi.Size(), fi.ModTime().UnixNano())
-		}
-	}
-	return fmt.Sprintf("%x", h.Sum(nil))
-}
-
 // dictReloader reloads the dictionaries on SIGHUP and when the files
 // change (checked every cfg.DictReloadInterval). A failed reload keeps the
 // dictionaries in use and is logged with the file and line at fault.
@@ -99,30 +77,7 @@ func newDictReloader(cfg configs.Analysis, log *slog.Logger, reg prometheus.Regi
 }
 
 func (r *dictReloader) run(ctx context.Context) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	var tick <-chan time.Time
-	if r.cfg.DictReloadInterval > 0 {
-		t := time.NewTicker(r.cfg.DictReloadInterval)
-		defer t.Stop()
-		tick = t.C
-	}
-	last := dictFingerprint(r.cfg)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-hup:
-			r.reload(ctx, "SIGHUP")
-			last = dictFingerprint(r.cfg)
-		case <-tick:
-			if fp := dictFingerprint(r.cfg); fp != last {
-				last = fp
-				r.reload(ctx, "files changed")
-			}
-		}
-	}
+	watchFiles(ctx, r.cfg.Dicts, r.cfg.DictReloadInterval, r.reload)
 }
 
 func (r *dictReloader) reload(ctx context.Context, why string) {

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/yuqing-dev/yuqing/alerting/alert"
+	"github.com/yuqing-dev/yuqing/alerting/rule"
 	"github.com/yuqing-dev/yuqing/analysis"
 	"github.com/yuqing-dev/yuqing/analysis/cluster"
 	"github.com/yuqing-dev/yuqing/api"
@@ -165,13 +166,20 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 	}
 	a.addr <- ln.Addr().String()
 	handler := api.New(api.Options{
-		Producer:     a.bus,
-		RawTopic:     a.cfg.Bus.Topics.Raw,
-		Search:       lazySearcher{a},
-		Analyzer:     a.loadedAnalyzer,
-		Saved:        saved.New(a.state, validateQuery),
-		Alerts:       lazyAlerts{a},
-		Backtest:     a.backtest,
+		Producer: a.bus,
+		RawTopic: a.cfg.Bus.Topics.Raw,
+		Search:   lazySearcher{a},
+		Analyzer: a.loadedAnalyzer,
+		Saved:    saved.New(a.state, validateQuery),
+		Alerts:   lazyAlerts{a},
+		Backtest: a.backtest,
+		Rules: func() ([]rule.Rule, error) {
+			al := a.alerting.Load()
+			if al == nil {
+				return nil, api.ErrIndexNotOpen
+			}
+			return al.Rules(), nil
+		},
 		Limits:       a.cfg.Ingest.Limits(),
 		MaxBodyBytes: a.cfg.HTTP.MaxBodyBytes,
 		Ready:        a.readyErr,
@@ -236,6 +244,10 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 	a.alerting.Store(al)
 	wg.Go(func() { al.worker.Run(stageCtx) })
 	wg.Go(func() { al.tickLoop(stageCtx) })
+	wg.Go(func() {
+		globs := []string{filepath.Join(a.cfg.RulesDir, "*.yaml"), filepath.Join(a.cfg.RulesDir, "*.yml")}
+		watchFiles(stageCtx, globs, a.cfg.RulesReloadInterval, func(ctx context.Context, why string) { al.reloadRules(ctx, a.cfg, why) })
+	})
 	specs := []struct {
 		name, topic string
 		h           handler

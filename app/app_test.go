@@ -648,3 +648,56 @@ receivers: [hook]
 	}
 	resp.Body.Close()
 }
+
+// TestRulesReloadWithoutRestart: a new rule file is picked up by the
+// running server, a broken one keeps the rules in use.
+func TestRulesReloadWithoutRestart(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.yaml", "id: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾'\n")
+	cfg := embeddedConfig(t)
+	cfg.RulesDir = dir
+	cfg.RulesReloadInterval = 20 * time.Millisecond
+	s := startApp(t, cfg)
+	ids := func() string {
+		_, m := s.do("GET", "/api/v1/rules", "", nil)
+		var out []string
+		for _, r := range m["rules"].([]any) {
+			out = append(out, r.(map[string]any)["id"].(string)+"@"+r.(map[string]any)["version"].(string)[:4])
+		}
+		return strings.Join(out, ",")
+	}
+	first := ids()
+	if !strings.HasPrefix(first, "fire@") {
+		t.Fatalf("rules %s", first)
+	}
+	write("b.yaml", "id: quake\nname: 地震\nseverity: P1\ntype: any\nmatch: '地震'\n")
+	waitUntil := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out: %s", what)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitUntil("the new rule", func() bool { return strings.Contains(ids(), "quake@") })
+	write("c.yaml", "id: broken\nseverity: P9\ntype: any\nmatch: 'x'\n")
+	waitUntil("the failed reload", func() bool {
+		resp, err := http.Get(s.base + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return strings.Contains(string(body), `yuqing_rules_reloads_total{result="error"}`)
+	})
+	if got := ids(); !strings.Contains(got, "fire@") || !strings.Contains(got, "quake@") || strings.Contains(got, "broken") {
+		t.Fatalf("after a broken file the rules are %s", got)
+	}
+}

@@ -24,6 +24,9 @@ type Config struct {
 	// RulesDir holds the alert rules (*.yaml); a missing directory means
 	// no rules.
 	RulesDir string `yaml:"rules_dir"`
+	// RulesReloadInterval is how often the rule files are checked for
+	// changes and reloaded; 0 disables it (SIGHUP always reloads).
+	RulesReloadInterval time.Duration `yaml:"rules_reload_interval"`
 	// Receivers are where alerts are delivered; rules name them.
 	Receivers []Receiver `yaml:"receivers"`
 	Log       Log        `yaml:"log"`
@@ -269,8 +272,9 @@ func Default() Config {
 			Cluster: Cluster{MaxDistance: 3, Window: 72 * time.Hour}},
 		Index: Index{Partition: PartitionDay, Timezone: "Asia/Shanghai", Retention: "0",
 			RetentionSchedule: "@hourly"},
-		RulesDir:  "configs/rules",
-		Receivers: []Receiver{},
-		Log:       Log{Level: "info", Format: "text"},
+		RulesDir:            "configs/rules",
+		RulesReloadInterval: 10 * time.Second,
+		Receivers:           []Receiver{},
+		Log:                 Log{Level: "info", Format: "text"},
 	}
 }

@@ -135,6 +135,9 @@ func (c Config) Validate() error {
 		bad("analysis.cluster.window", "must be positive")
 	}
 	c.Index.validate(bad)
+	if c.RulesReloadInterval < 0 {
+		bad("rules_reload_interval", "must not be negative")
+	}
 	seen := map[string]bool{}
 	for i, r := range c.Receivers {
 		f := fmt.Sprintf("receivers[%d]", i)
