@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/segmentio/encoding/json"
 
@@ -159,4 +160,72 @@ func (s *Server) alertError(w http.ResponseWriter, err error) bool {
 		writeError(w, http.StatusServiceUnavailable, CodeUnavailable, err.Error())
 	}
 	return true
+}
+
+// streamPoll is how often the alert stream looks for changed alerts.
+const streamPoll = 500 * time.Millisecond
+
+// alertStream handles GET /api/v1/alerts/stream, server-sent events: first
+// every open alert, then each alert whose revision changed (raised,
+// updated, acknowledged, resolved, silenced), as `event: alert` with the
+// alert as JSON. It reads the shared alert store, so it shows the alerts of
+// every replica; a comment line every 15 s keeps proxies from closing it.
+func (s *Server) alertStream(w http.ResponseWriter, r *http.Request) {
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		writeError(w, http.StatusInternalServerError, CodeInternal, "streaming unsupported")
+		return
+	}
+	ctx := r.Context()
+	seen := map[string]int{}
+	send := func(first bool) error {
+		list, err := s.opts.Alerts.List(ctx, alert.Filter{})
+		if err != nil {
+			return err
+		}
+		for i := len(list) - 1; i >= 0; i-- { // oldest first
+			a := list[i]
+			if rev, ok := seen[a.ID]; ok && rev == a.Revision {
+				continue
+			}
+			seen[a.ID] = a.Revision
+			if first && a.Status == alert.StatusResolved {
+				continue
+			}
+			js, _ := json.Marshal(a)
+			if _, err := fmt.Fprintf(w, "id: %s-%d\nevent: alert\ndata: %s\n\n", a.ID, a.Revision, js); err != nil {
+				return err
+			}
+		}
+		fl.Flush()
+		return nil
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, ": yuqing alert stream\n\n")
+	if err := send(true); err != nil {
+		return
+	}
+	poll := time.NewTicker(streamPoll)
+	defer poll.Stop()
+	keep := time.NewTicker(15 * time.Second)
+	defer keep.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.closing:
+			return
+		case <-keep.C:
+			fmt.Fprint(w, ": keepalive\n\n")
+			fl.Flush()
+		case <-poll.C:
+			if err := send(false); err != nil {
+				return
+			}
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -67,6 +68,8 @@ type Options struct {
 // Server is the HTTP API. It implements http.Handler.
 type Server struct {
 	opts    Options
+	closing chan struct{} // closed by CloseStreams
+	once    sync.Once
 	mux     *http.ServeMux
 	metrics *metrics
 	log     *slog.Logger
@@ -83,7 +86,8 @@ func New(opts Options) *Server {
 	if opts.Ready == nil {
 		opts.Ready = func() error { return nil }
 	}
-	s := &Server{opts: opts, mux: http.NewServeMux(), metrics: newMetrics(opts.Registerer), log: opts.Logger}
+	s := &Server{opts: opts, mux: http.NewServeMux(), metrics: newMetrics(opts.Registerer), log: opts.Logger,
+		closing: make(chan struct{})}
 	s.routes()
 	return s
 }
@@ -96,6 +100,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/stats/histogram", s.histogram)
 	if s.opts.Alerts != nil {
 		s.handle("GET /api/v1/alerts", s.listAlerts)
+		s.mux.HandleFunc("GET /api/v1/alerts/stream", s.alertStream)
 		s.handle("GET /api/v1/alerts/{id}", s.getAlert)
 		s.handle("POST /api/v1/alerts/{id}/ack", s.alertAction("ack"))
 		s.handle("POST /api/v1/alerts/{id}/resolve", s.alertAction("resolve"))
@@ -146,6 +151,11 @@ func (s *Server) handle(pattern string, h http.HandlerFunc) {
 		h(sw, r)
 	}))
 }
+
+// CloseStreams ends the long-lived responses (the alert stream), so a
+// graceful shutdown does not wait for them; register it with
+// http.Server.RegisterOnShutdown.
+func (s *Server) CloseStreams() { s.once.Do(func() { close(s.closing) }) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }

@@ -188,6 +188,7 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		Logger:       a.log,
 	})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv.RegisterOnShutdown(handler.CloseStreams)
 	return srv, ln, nil
 }
 

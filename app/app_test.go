@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -699,5 +700,64 @@ func TestRulesReloadWithoutRestart(t *testing.T) {
 	})
 	if got := ids(); !strings.Contains(got, "fire@") || !strings.Contains(got, "quake@") || strings.Contains(got, "broken") {
 		t.Fatalf("after a broken file the rules are %s", got)
+	}
+}
+
+// TestAlertStream: the server-sent event stream shows a new alert and its
+// acknowledgement.
+func TestAlertStream(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("id: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾'\ngroup_by: [source]\n"), 0o644)
+	cfg := embeddedConfig(t)
+	cfg.RulesDir = dir
+	s := startApp(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", s.base+"/api/v1/alerts/stream", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("content type %q", ct)
+	}
+	events := make(chan map[string]any, 10)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				var a map[string]any
+				json.Unmarshal([]byte(data), &a)
+				events <- a
+			}
+		}
+		close(events)
+	}()
+	s.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"f","source":"weibo","text":"小区发生火灾"}`))
+	next := func() map[string]any {
+		t.Helper()
+		select {
+		case a, ok := <-events:
+			if !ok {
+				t.Fatal("stream closed")
+			}
+			return a
+		case <-ctx.Done():
+			t.Fatal("no event")
+		}
+		return nil
+	}
+	a := next()
+	if a["rule_id"] != "fire" || a["status"] != "firing" {
+		t.Fatalf("first event %v", a)
+	}
+	s.do("POST", "/api/v1/alerts/"+a["id"].(string)+"/ack", "", []byte(`{"by":"duty"}`))
+	for {
+		b := next()
+		if b["id"] == a["id"] && b["status"] == "acknowledged" {
+			break
+		}
 	}
 }
