@@ -24,6 +24,23 @@ type Alerts interface {
 	DeleteSilence(ctx context.Context, id string) error
 	// DeadLetters lists notifications that could not be delivered.
 	DeadLetters(ctx context.Context) (any, error)
+	// Preview renders the notification a receiver would get for an alert.
+	Preview(ctx context.Context, id, receiver string) (json.RawMessage, error)
+}
+
+// previewAlert handles GET /api/v1/alerts/{id}/preview?receiver=NAME: the
+// body the receiver would get (its template rendered), nothing sent.
+func (s *Server) previewAlert(w http.ResponseWriter, r *http.Request) {
+	recv := r.URL.Query().Get("receiver")
+	if recv == "" {
+		writeError(w, http.StatusBadRequest, CodeBadParam, "receiver: name the receiver to preview for")
+		return
+	}
+	body, err := s.opts.Alerts.Preview(r.Context(), r.PathValue("id"), recv)
+	if s.alertError(w, err) {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"receiver": recv, "payload": body})
 }
 
 // addSilence handles POST /api/v1/silences:

@@ -102,6 +102,7 @@ func (s *Server) routes() {
 		s.handle("GET /api/v1/alerts", s.listAlerts)
 		s.mux.HandleFunc("GET /api/v1/alerts/stream", s.alertStream)
 		s.handle("GET /api/v1/alerts/{id}", s.getAlert)
+		s.handle("GET /api/v1/alerts/{id}/preview", s.previewAlert)
 		s.handle("POST /api/v1/alerts/{id}/ack", s.alertAction("ack"))
 		s.handle("POST /api/v1/alerts/{id}/resolve", s.alertAction("resolve"))
 		s.handle("GET /api/v1/silences", s.listSilences)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync/atomic"
+	"text/template"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -38,7 +39,37 @@ type alerting struct {
 	outbox  *notify.Outbox
 	worker  *notify.Worker
 	baseURL string
+	formats map[string]receiverFormat
 	log     *slog.Logger
+}
+
+// receiverFormat is how a receiver's notifications are written.
+type receiverFormat struct {
+	format string
+	tmpl   *template.Template
+}
+
+// notification builds the notification of alert a for receiver recv, with
+// the id of the alert's first revision (see raise).
+func (al *alerting) notification(a alert.Alert, recv string) (notify.Notification, error) {
+	f := al.formats[recv]
+	body, err := notify.Payload(f.format, f.tmpl, a, recv, al.baseURL)
+	if err != nil {
+		return notify.Notification{}, err
+	}
+	return notify.Notification{ID: notify.NotificationID(a.ID, recv, 1), AlertID: a.ID, Receiver: recv, Payload: body}, nil
+}
+
+// Preview renders what receiver recv would get for alert id now.
+func (al *alerting) Preview(ctx context.Context, id, recv string) (notify.Notification, error) {
+	if _, ok := al.formats[recv]; !ok {
+		return notify.Notification{}, fmt.Errorf("%w: no receiver %q", alert.ErrInvalid, recv)
+	}
+	a, err := al.alerts.Get(ctx, id)
+	if err != nil {
+		return notify.Notification{}, err
+	}
+	return al.notification(a, recv)
 }
 
 // loadRules reads cfg.RulesDir, checking every match expression and
@@ -76,12 +107,19 @@ func (a *App) newAlerting() (*alerting, error) {
 		return nil, err
 	}
 	receivers := map[string]notify.Receiver{}
+	formats := map[string]receiverFormat{}
 	for _, r := range a.cfg.Receivers {
 		receivers[r.Name] = &notify.Webhook{URL: r.URL, Timeout: r.Timeout, Headers: r.Headers}
+		t, err := notify.ParseTemplate(r.Template)
+		if err != nil {
+			return nil, fmt.Errorf("receiver %s: %w", r.Name, err)
+		}
+		formats[r.Name] = receiverFormat{format: r.Type, tmpl: t}
 	}
 	outbox := notify.NewOutbox(a.state, notify.OutboxOptions{})
 	al := &alerting{
-		mk: mk,
+		formats: formats,
+		mk:      mk,
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "yuqing_rules_reloads_total",
 			Help: "Alert rule reloads by result (ok, error).",
@@ -187,7 +225,11 @@ func (al *alerting) raise(ctx context.Context, f engine.Firing, d *analysis.Doc)
 	first := a
 	first.Revision = 1
 	for _, recv := range r.Receivers {
-		if _, err := al.outbox.Enqueue(ctx, notify.WebhookNotification(first, recv, al.baseURL)); err != nil {
+		n, err := al.notification(first, recv)
+		if err != nil {
+			return fmt.Errorf("writing the notification of alert %s for %s: %w", a.ID, recv, err)
+		}
+		if _, err := al.outbox.Enqueue(ctx, n); err != nil {
 			return fmt.Errorf("enqueueing alert %s for %s: %w", a.ID, recv, err)
 		}
 	}

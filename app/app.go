@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/segmentio/encoding/json"
 
 	"github.com/yuqing-dev/yuqing/alerting/alert"
 	"github.com/yuqing-dev/yuqing/alerting/rule"
@@ -407,6 +408,18 @@ func (l lazyAlerts) DeleteSilence(ctx context.Context, id string) error {
 		return err
 	}
 	return s.DeleteSilence(ctx, id)
+}
+
+func (l lazyAlerts) Preview(ctx context.Context, id, receiver string) (json.RawMessage, error) {
+	al := l.a.alerting.Load()
+	if al == nil {
+		return nil, api.ErrIndexNotOpen
+	}
+	n, err := al.Preview(ctx, id, receiver)
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(n.Payload), nil
 }
 
 func (l lazyAlerts) DeadLetters(ctx context.Context) (any, error) {

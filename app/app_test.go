@@ -761,3 +761,42 @@ func TestAlertStream(t *testing.T) {
 		}
 	}
 }
+
+// TestChatReceiverAndPreview: a DingTalk group-bot receiver gets the
+// rendered markdown message; the preview endpoint shows the same body.
+func TestChatReceiverAndPreview(t *testing.T) {
+	bodies := make(chan map[string]any, 4)
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		json.NewDecoder(r.Body).Decode(&m)
+		bodies <- m
+	}))
+	defer bot.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("id: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾'\ngroup_by: [source]\nreceivers: [duty-ding]\n"), 0o644)
+	cfg := embeddedConfig(t)
+	cfg.RulesDir = dir
+	cfg.Receivers = []configs.Receiver{{Name: "duty-ding", Type: configs.ReceiverDingTalk, URL: bot.URL,
+		Template: "{{.Alert.Title}}：{{.Alert.Summary}}（{{.Alert.Severity}}）"}}
+	s := startApp(t, cfg)
+	s.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"f","source":"weibo","text":"小区发生火灾"}`))
+	var got map[string]any
+	select {
+	case got = <-bodies:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the bot got nothing")
+	}
+	md, _ := got["markdown"].(map[string]any)
+	if got["msgtype"] != "markdown" || !strings.Contains(fmt.Sprint(md["text"]), "火灾：") || !strings.Contains(fmt.Sprint(md["text"]), "（P1）") {
+		t.Fatalf("bot body %v", got)
+	}
+	_, list := s.do("GET", "/api/v1/alerts", "", nil)
+	id := list["alerts"].([]any)[0].(map[string]any)["id"].(string)
+	status, pv := s.do("GET", "/api/v1/alerts/"+id+"/preview?receiver=duty-ding", "", nil)
+	if p, _ := pv["payload"].(map[string]any); status != http.StatusOK || p["msgtype"] != "markdown" {
+		t.Fatalf("preview: %d %v", status, pv)
+	}
+	if status, _ := s.do("GET", "/api/v1/alerts/"+id+"/preview?receiver=nobody", "", nil); status != http.StatusBadRequest {
+		t.Errorf("preview for an unknown receiver: %d", status)
+	}
+}

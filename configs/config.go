@@ -234,8 +234,14 @@ func cutUnit(s string) (string, byte, bool) {
 	return "", 0, false
 }
 
-// Receiver types.
-const ReceiverWebhook = "webhook"
+// Receiver types: a webhook with the Alertmanager-style JSON body, or a
+// chat tool's group bot (a webhook with that tool's message body).
+const (
+	ReceiverWebhook  = "webhook"
+	ReceiverDingTalk = "dingtalk"
+	ReceiverWeCom    = "wecom"
+	ReceiverFeishu   = "feishu"
+)
 
 // Receiver is a named alert destination.
 type Receiver struct {
@@ -244,6 +250,9 @@ type Receiver struct {
 	URL     string            `yaml:"url"`
 	Timeout time.Duration     `yaml:"timeout"`
 	Headers map[string]string `yaml:"headers"`
+	// Template is the message text of chat receivers (Go text/template
+	// over the alert); empty means the built-in one.
+	Template string `yaml:"template"`
 }
 
 // Log configures logging.

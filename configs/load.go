@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"text/template"
 
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
@@ -149,12 +150,17 @@ func (c Config) Validate() error {
 		}
 		seen[r.Name] = true
 		switch r.Type {
-		case ReceiverWebhook:
+		case ReceiverWebhook, ReceiverDingTalk, ReceiverWeCom, ReceiverFeishu:
 			if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				bad(f+".url", "%q is not an http(s) URL", r.URL)
 			}
 		default:
-			bad(f+".type", "%q is not a receiver type this version delivers to (webhook)", r.Type)
+			bad(f+".type", "%q is not a receiver type this version delivers to (webhook, dingtalk, wecom, feishu)", r.Type)
+		}
+		if r.Template != "" {
+			if _, err := template.New("").Parse(r.Template); err != nil {
+				bad(f+".template", "%v", err)
+			}
 		}
 		if r.Timeout < 0 {
 			bad(f+".timeout", "must not be negative")
