@@ -47,13 +47,21 @@ type alerting struct {
 type receiverFormat struct {
 	format string
 	tmpl   *template.Template
+	from   string   // e-mail
+	to     []string // e-mail
 }
 
 // notification builds the notification of alert a for receiver recv, with
 // the id of the alert's first revision (see raise).
 func (al *alerting) notification(a alert.Alert, recv string) (notify.Notification, error) {
 	f := al.formats[recv]
-	body, err := notify.Payload(f.format, f.tmpl, a, recv, al.baseURL)
+	var body []byte
+	var err error
+	if f.format == configs.ReceiverEmail {
+		body, err = notify.EmailMessage(f.tmpl, a, f.from, f.to, al.baseURL)
+	} else {
+		body, err = notify.Payload(f.format, f.tmpl, a, recv, al.baseURL)
+	}
 	if err != nil {
 		return notify.Notification{}, err
 	}
@@ -109,12 +117,16 @@ func (a *App) newAlerting() (*alerting, error) {
 	receivers := map[string]notify.Receiver{}
 	formats := map[string]receiverFormat{}
 	for _, r := range a.cfg.Receivers {
-		receivers[r.Name] = &notify.Webhook{URL: r.URL, Timeout: r.Timeout, Headers: r.Headers}
+		if r.Type == configs.ReceiverEmail {
+			receivers[r.Name] = &notify.Email{Addr: r.SMTP, From: r.From, To: r.To, Username: r.Username, Password: r.Password, Timeout: r.Timeout}
+		} else {
+			receivers[r.Name] = &notify.Webhook{URL: r.URL, Timeout: r.Timeout, Headers: r.Headers}
+		}
 		t, err := notify.ParseTemplate(r.Template)
 		if err != nil {
 			return nil, fmt.Errorf("receiver %s: %w", r.Name, err)
 		}
-		formats[r.Name] = receiverFormat{format: r.Type, tmpl: t}
+		formats[r.Name] = receiverFormat{format: r.Type, tmpl: t, from: r.From, to: r.To}
 	}
 	outbox := notify.NewOutbox(a.state, notify.OutboxOptions{})
 	al := &alerting{

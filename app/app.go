@@ -419,6 +419,10 @@ func (l lazyAlerts) Preview(ctx context.Context, id, receiver string) (json.RawM
 	if err != nil {
 		return nil, err
 	}
+	if !json.Valid(n.Payload) { // an e-mail message: show it as a string
+		js, err := json.Marshal(string(n.Payload))
+		return json.RawMessage(js), err
+	}
 	return json.RawMessage(n.Payload), nil
 }
 

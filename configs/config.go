@@ -241,6 +241,7 @@ const (
 	ReceiverDingTalk = "dingtalk"
 	ReceiverWeCom    = "wecom"
 	ReceiverFeishu   = "feishu"
+	ReceiverEmail    = "email"
 )
 
 // Receiver is a named alert destination.
@@ -250,9 +251,16 @@ type Receiver struct {
 	URL     string            `yaml:"url"`
 	Timeout time.Duration     `yaml:"timeout"`
 	Headers map[string]string `yaml:"headers"`
-	// Template is the message text of chat receivers (Go text/template
-	// over the alert); empty means the built-in one.
+	// Template is the message text of chat and e-mail receivers (Go
+	// text/template over the alert); empty means the built-in one.
 	Template string `yaml:"template"`
+	// E-mail receivers: the SMTP server (host:port), sender, recipients
+	// and optional PLAIN credentials (only over TLS or to localhost).
+	SMTP     string   `yaml:"smtp"`
+	From     string   `yaml:"from"`
+	To       []string `yaml:"to"`
+	Username string   `yaml:"username"`
+	Password string   `yaml:"password"`
 }
 
 // Log configures logging.

@@ -150,12 +150,22 @@ func (c Config) Validate() error {
 		}
 		seen[r.Name] = true
 		switch r.Type {
+		case ReceiverEmail:
+			if _, _, err := net.SplitHostPort(r.SMTP); err != nil {
+				bad(f+".smtp", "%q is not host:port", r.SMTP)
+			}
+			if !strings.Contains(r.From, "@") {
+				bad(f+".from", "%q is not an e-mail address", r.From)
+			}
+			if len(r.To) == 0 {
+				bad(f+".to", "at least one recipient is needed")
+			}
 		case ReceiverWebhook, ReceiverDingTalk, ReceiverWeCom, ReceiverFeishu:
 			if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				bad(f+".url", "%q is not an http(s) URL", r.URL)
 			}
 		default:
-			bad(f+".type", "%q is not a receiver type this version delivers to (webhook, dingtalk, wecom, feishu)", r.Type)
+			bad(f+".type", "%q is not a receiver type this version delivers to (webhook, dingtalk, wecom, feishu, email)", r.Type)
 		}
 		if r.Template != "" {
 			if _, err := template.New("").Parse(r.Template); err != nil {
