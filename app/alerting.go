@@ -297,3 +297,75 @@ func (al *alerting) reloadRules(ctx context.Context, cfg configs.Config, why str
 
 // Rules returns the rules in use.
 func (al *alerting) Rules() []rule.Rule { return al.eng.Load().Rules() }
+
+// escalationLevel is how many escalation levels are due for an alert
+// created at created, at now, under pol.
+func escalationLevel(pol configs.EscalationPolicy, created, now time.Time) int {
+	age := now.Sub(created)
+	level := 0
+	for _, st := range pol.Steps {
+		if age >= st.After {
+			level++
+		}
+	}
+	if level == len(pol.Steps) && pol.Repeat > 0 && pol.RepeatEvery > 0 {
+		last := pol.Steps[len(pol.Steps)-1].After
+		level += min(pol.Repeat, int((age-last)/pol.RepeatEvery))
+	}
+	return level
+}
+
+// escalationLoop notifies the next link of each unacknowledged alert's
+// chain when it is due. Timers are not kept in memory: a level is due from
+// the alert's created_at, so they survive restarts; the notification id
+// names the level, so two replicas (or a retry after a crash) queue it
+// once, and the alert's lease lets only one of them record the level.
+func (al *alerting) escalationLoop(ctx context.Context, cfg configs.Config) {
+	if len(cfg.Escalation) == 0 {
+		return
+	}
+	t := time.NewTicker(cfg.EscalationInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := al.escalate(ctx, cfg, time.Now()); err != nil {
+				al.log.WarnContext(ctx, "escalating alerts", "err", err)
+			}
+		}
+	}
+}
+
+func (al *alerting) escalate(ctx context.Context, cfg configs.Config, now time.Time) error {
+	list, err := al.alerts.List(ctx, alert.Filter{Status: alert.StatusFiring})
+	if err != nil {
+		return err
+	}
+	for _, a := range list {
+		pol, ok := cfg.Escalation[a.Severity]
+		if !ok {
+			continue
+		}
+		level := escalationLevel(pol, a.CreatedAt, now)
+		if level <= a.EscalationLevel {
+			continue
+		}
+		step := pol.Steps[min(level, len(pol.Steps))-1]
+		for _, recv := range step.Receivers {
+			n, err := al.notification(a, recv)
+			if err != nil {
+				return err
+			}
+			n.ID = fmt.Sprintf("%s:%s:esc%d", a.ID, recv, level)
+			if _, err := al.outbox.Enqueue(ctx, n); err != nil {
+				return fmt.Errorf("escalating alert %s to %s: %w", a.ID, recv, err)
+			}
+		}
+		if _, _, err := al.alerts.Escalate(ctx, a.ID, level, strings.Join(step.Receivers, ", ")); err != nil {
+			return fmt.Errorf("escalating alert %s: %w", a.ID, err)
+		}
+	}
+	return nil
+}

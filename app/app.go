@@ -246,6 +246,7 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 	a.alerting.Store(al)
 	wg.Go(func() { al.worker.Run(stageCtx) })
 	wg.Go(func() { al.tickLoop(stageCtx) })
+	wg.Go(func() { al.escalationLoop(stageCtx, a.cfg) })
 	wg.Go(func() {
 		globs := []string{filepath.Join(a.cfg.RulesDir, "*.yaml"), filepath.Join(a.cfg.RulesDir, "*.yml")}
 		watchFiles(stageCtx, globs, a.cfg.RulesReloadInterval, func(ctx context.Context, why string) { al.reloadRules(ctx, a.cfg, why) })

@@ -800,3 +800,55 @@ func TestChatReceiverAndPreview(t *testing.T) {
 		t.Errorf("preview for an unknown receiver: %d", status)
 	}
 }
+
+// TestEscalation: an unacknowledged P1 alert notifies the next link after
+// its delay, once; an acknowledged one does not escalate further.
+func TestEscalation(t *testing.T) {
+	var mu sync.Mutex
+	got := map[string]int{}
+	hook := func(name string) *httptest.Server {
+		return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			got[name]++
+			mu.Unlock()
+		}))
+	}
+	duty, lead, director := hook("duty"), hook("lead"), hook("director")
+	defer duty.Close()
+	defer lead.Close()
+	defer director.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("id: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾'\ngroup_by: [source]\nreceivers: [duty]\n"), 0o644)
+	cfg := embeddedConfig(t)
+	cfg.RulesDir = dir
+	cfg.Receivers = []configs.Receiver{
+		{Name: "duty", Type: configs.ReceiverWebhook, URL: duty.URL},
+		{Name: "lead", Type: configs.ReceiverWebhook, URL: lead.URL},
+		{Name: "director", Type: configs.ReceiverWebhook, URL: director.URL},
+	}
+	cfg.Escalation = map[string]configs.EscalationPolicy{"P1": {Steps: []configs.EscalationStep{
+		{After: 300 * time.Millisecond, Receivers: []string{"lead"}},
+		{After: 5 * time.Second, Receivers: []string{"director"}},
+	}}}
+	cfg.EscalationInterval = 50 * time.Millisecond
+	s := startApp(t, cfg)
+	s.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"f","source":"weibo","text":"小区发生火灾"}`))
+	count := func(name string) int { mu.Lock(); defer mu.Unlock(); return got[name] }
+	deadline := time.Now().Add(20 * time.Second)
+	for count("lead") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("never escalated: %v", got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_, list := s.do("GET", "/api/v1/alerts", "", nil)
+	a := list["alerts"].([]any)[0].(map[string]any)
+	if a["escalation_level"] != 1.0 {
+		t.Errorf("alert %v", a)
+	}
+	s.do("POST", "/api/v1/alerts/"+a["id"].(string)+"/ack", "", []byte(`{"by":"lead"}`))
+	time.Sleep(6 * time.Second) // past the director's step
+	if count("duty") != 1 || count("lead") != 1 || count("director") != 0 {
+		t.Errorf("notifications %v, want duty 1, lead 1, director 0", got)
+	}
+}

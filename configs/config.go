@@ -29,7 +29,12 @@ type Config struct {
 	RulesReloadInterval time.Duration `yaml:"rules_reload_interval"`
 	// Receivers are where alerts are delivered; rules name them.
 	Receivers []Receiver `yaml:"receivers"`
-	Log       Log        `yaml:"log"`
+	// Escalation maps a severity (P1…P4) to who else is notified while an
+	// alert of that severity stays unacknowledged.
+	Escalation map[string]EscalationPolicy `yaml:"escalation"`
+	// EscalationInterval is how often unacknowledged alerts are checked.
+	EscalationInterval time.Duration `yaml:"escalation_interval"`
+	Log                Log           `yaml:"log"`
 }
 
 // HTTP configures the API server.
@@ -263,6 +268,21 @@ type Receiver struct {
 	Password string   `yaml:"password"`
 }
 
+// EscalationPolicy is a chain: step i notifies its receivers when the
+// alert is still firing (not acknowledged or resolved) After its creation;
+// then the last step repeats every RepeatEvery, Repeat more times.
+type EscalationPolicy struct {
+	Steps       []EscalationStep `yaml:"steps"`
+	Repeat      int              `yaml:"repeat"`
+	RepeatEvery time.Duration    `yaml:"repeat_every"`
+}
+
+// EscalationStep is one link of a chain.
+type EscalationStep struct {
+	After     time.Duration `yaml:"after"`
+	Receivers []string      `yaml:"receivers"`
+}
+
 // Log configures logging.
 type Log struct {
 	Level  string `yaml:"level"`
@@ -292,6 +312,8 @@ func Default() Config {
 		RulesDir:            "configs/rules",
 		RulesReloadInterval: 10 * time.Second,
 		Receivers:           []Receiver{},
+		Escalation:          map[string]EscalationPolicy{},
+		EscalationInterval:  5 * time.Second,
 		Log:                 Log{Level: "info", Format: "text"},
 	}
 }

@@ -176,6 +176,39 @@ func (c Config) Validate() error {
 			bad(f+".timeout", "must not be negative")
 		}
 	}
+	if c.EscalationInterval <= 0 {
+		bad("escalation_interval", "must be positive")
+	}
+	for sev, pol := range c.Escalation {
+		f := "escalation." + sev
+		switch sev {
+		case "P1", "P2", "P3", "P4":
+		default:
+			bad(f, "%q is not a severity P1…P4", sev)
+		}
+		if len(pol.Steps) == 0 {
+			bad(f+".steps", "at least one step is needed")
+		}
+		for i, st := range pol.Steps {
+			if i > 0 && st.After <= pol.Steps[i-1].After {
+				bad(fmt.Sprintf("%s.steps[%d].after", f, i), "must be later than the step before")
+			}
+			if st.After <= 0 {
+				bad(fmt.Sprintf("%s.steps[%d].after", f, i), "must be positive (the rule's own receivers are notified at once)")
+			}
+			if len(st.Receivers) == 0 {
+				bad(fmt.Sprintf("%s.steps[%d].receivers", f, i), "at least one receiver is needed")
+			}
+			for _, r := range st.Receivers {
+				if !seen[r] {
+					bad(fmt.Sprintf("%s.steps[%d].receivers", f, i), "no receiver named %q", r)
+				}
+			}
+		}
+		if pol.Repeat < 0 || pol.Repeat > 0 && pol.RepeatEvery <= 0 {
+			bad(f+".repeat", "repeat must not be negative, and needs a positive repeat_every")
+		}
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

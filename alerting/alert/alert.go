@@ -40,6 +40,7 @@ const (
 	ActionAcknowledged = "acknowledged"
 	ActionResolved     = "resolved"
 	ActionSilenced     = "silenced"
+	ActionEscalated    = "escalated"
 )
 
 // SystemActor is the actor of changes nobody made by hand (auto-resolve).

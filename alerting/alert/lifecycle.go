@@ -82,3 +82,23 @@ func (s *Store) ResolveQuiet(ctx context.Context, quiet time.Duration) ([]Alert,
 }
 
 var errSkip = errors.New("skip")
+
+// Escalate raises alert id to escalation level, recording who was
+// notified, if it is still firing and below that level. It reports whether
+// it did: two replicas escalating at once raise it once (the alert's
+// lease serialises them), and an acknowledged or resolved alert is not
+// escalated.
+func (s *Store) Escalate(ctx context.Context, id string, level int, notified string) (Alert, bool, error) {
+	done := false
+	a, err := s.modify(ctx, id, func(a *Alert) error {
+		if a.Status != StatusFiring || a.EscalationLevel >= level {
+			return nil
+		}
+		a.EscalationLevel = level
+		a.appendEvent(Event{At: s.opts.Now(), Actor: "yuqing", Action: ActionEscalated,
+			Comment: fmt.Sprintf("level %d: notified %s", level, notified)}, s.opts.MaxTimeline)
+		done = true
+		return nil
+	})
+	return a, done, err
+}
