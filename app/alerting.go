@@ -320,10 +320,10 @@ func escalationLevel(pol configs.EscalationPolicy, created, now time.Time) int {
 // the alert's created_at, so they survive restarts; the notification id
 // names the level, so two replicas (or a retry after a crash) queue it
 // once, and the alert's lease lets only one of them record the level.
+//
+// The same loop resolves alerts quiet for cfg.AutoResolveAfter and tells
+// the rule's receivers.
 func (al *alerting) escalationLoop(ctx context.Context, cfg configs.Config) {
-	if len(cfg.Escalation) == 0 {
-		return
-	}
 	t := time.NewTicker(cfg.EscalationInterval)
 	defer t.Stop()
 	for {
@@ -331,11 +331,41 @@ func (al *alerting) escalationLoop(ctx context.Context, cfg configs.Config) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := al.escalate(ctx, cfg, time.Now()); err != nil {
-				al.log.WarnContext(ctx, "escalating alerts", "err", err)
+			if len(cfg.Escalation) > 0 {
+				if err := al.escalate(ctx, cfg, time.Now()); err != nil {
+					al.log.WarnContext(ctx, "escalating alerts", "err", err)
+				}
+			}
+			if cfg.AutoResolveAfter > 0 {
+				if err := al.autoResolve(ctx, cfg.AutoResolveAfter); err != nil {
+					al.log.WarnContext(ctx, "auto-resolving alerts", "err", err)
+				}
 			}
 		}
 	}
+}
+
+// autoResolve resolves quiet alerts and queues their resolution for the
+// receivers of their rule (one notification id per alert and receiver).
+func (al *alerting) autoResolve(ctx context.Context, quiet time.Duration) error {
+	resolved, err := al.alerts.ResolveQuiet(ctx, quiet)
+	rules := map[string][]string{}
+	for _, r := range al.Rules() {
+		rules[r.ID] = r.Receivers
+	}
+	for _, a := range resolved {
+		for _, recv := range rules[a.RuleID] {
+			n, nerr := al.notification(a, recv)
+			if nerr != nil {
+				return nerr
+			}
+			n.ID = a.ID + ":" + recv + ":resolved"
+			if _, nerr := al.outbox.Enqueue(ctx, n); nerr != nil {
+				return nerr
+			}
+		}
+	}
+	return err
 }
 
 func (al *alerting) escalate(ctx context.Context, cfg configs.Config, now time.Time) error {

@@ -852,3 +852,43 @@ func TestEscalation(t *testing.T) {
 		t.Errorf("notifications %v, want duty 1, lead 1, director 0", got)
 	}
 }
+
+// TestAutoResolve: a quiet alert is resolved and its receiver told.
+func TestAutoResolve(t *testing.T) {
+	var mu sync.Mutex
+	var statuses []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		json.NewDecoder(r.Body).Decode(&m)
+		mu.Lock()
+		statuses = append(statuses, fmt.Sprint(m["status"]))
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("id: fire\nname: 火灾\nseverity: P2\ntype: any\nmatch: '火灾'\ngroup_by: [source]\nreceivers: [hook]\n"), 0o644)
+	cfg := embeddedConfig(t)
+	cfg.RulesDir = dir
+	cfg.Receivers = []configs.Receiver{{Name: "hook", Type: configs.ReceiverWebhook, URL: hook.URL}}
+	cfg.AutoResolveAfter = 500 * time.Millisecond
+	cfg.EscalationInterval = 50 * time.Millisecond
+	s := startApp(t, cfg)
+	s.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"f","source":"weibo","text":"小区发生火灾"}`))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		mu.Lock()
+		got := strings.Join(statuses, ",")
+		mu.Unlock()
+		if got == "firing,resolved" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("webhook statuses %q, want firing,resolved", got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_, list := s.do("GET", "/api/v1/alerts?status=resolved", "", nil)
+	if len(list["alerts"].([]any)) != 1 {
+		t.Fatalf("resolved alerts %v", list)
+	}
+}

@@ -34,7 +34,10 @@ type Config struct {
 	Escalation map[string]EscalationPolicy `yaml:"escalation"`
 	// EscalationInterval is how often unacknowledged alerts are checked.
 	EscalationInterval time.Duration `yaml:"escalation_interval"`
-	Log                Log           `yaml:"log"`
+	// AutoResolveAfter resolves an open alert with no new evidence for
+	// this long (0: never).
+	AutoResolveAfter time.Duration `yaml:"auto_resolve_after"`
+	Log              Log           `yaml:"log"`
 }
 
 // HTTP configures the API server.
@@ -314,6 +317,7 @@ func Default() Config {
 		Receivers:           []Receiver{},
 		Escalation:          map[string]EscalationPolicy{},
 		EscalationInterval:  5 * time.Second,
+		AutoResolveAfter:    24 * time.Hour,
 		Log:                 Log{Level: "info", Format: "text"},
 	}
 }

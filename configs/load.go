@@ -176,6 +176,9 @@ func (c Config) Validate() error {
 			bad(f+".timeout", "must not be negative")
 		}
 	}
+	if c.AutoResolveAfter < 0 {
+		bad("auto_resolve_after", "must not be negative")
+	}
 	if c.EscalationInterval <= 0 {
 		bad("escalation_interval", "must be positive")
 	}
