@@ -34,6 +34,27 @@ func (s *Server) listRules(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"rules": rules})
 }
 
+// putRules handles PUT /api/v1/rules: a body of rule YAML (one rule, a
+// list or --- documents) stored beside the rule files and loaded at once;
+// the answer is the rules in use.
+func (s *Server) putRules(w http.ResponseWriter, r *http.Request) {
+	body, ok := s.readBody(w, r)
+	if !ok {
+		return
+	}
+	rules, err := s.opts.PutRules(r.Context(), body)
+	switch {
+	case errors.Is(err, ErrBadRule):
+		writeError(w, http.StatusBadRequest, CodeInvalid, err.Error())
+	case errors.Is(err, ErrIndexNotOpen):
+		writeError(w, http.StatusServiceUnavailable, CodeNotReady, err.Error())
+	case err != nil:
+		writeError(w, http.StatusInternalServerError, CodeInternal, err.Error())
+	default:
+		writeJSON(w, http.StatusOK, map[string]any{"rules": rules})
+	}
+}
+
 // testRule handles POST /api/v1/rules/test:
 // {"rule": "<rule YAML>", "from": "2026-11-01", "to": "2026-11-08"}.
 func (s *Server) testRule(w http.ResponseWriter, r *http.Request) {

@@ -43,6 +43,9 @@ type Options struct {
 	Analyzer func() (Analyzer, error)
 	// Rules returns the alert rules in use; nil disables GET /api/v1/rules.
 	Rules func() ([]rule.Rule, error)
+	// PutRules stores and loads rules sent as YAML; nil disables
+	// PUT /api/v1/rules.
+	PutRules func(ctx context.Context, ruleYAML []byte) ([]rule.Rule, error)
 	// Backtest replays history through a rule; nil disables
 	// POST /api/v1/rules/test.
 	Backtest Backtester
@@ -112,6 +115,9 @@ func (s *Server) routes() {
 	}
 	if s.opts.Rules != nil {
 		s.handle("GET /api/v1/rules", s.listRules)
+	}
+	if s.opts.PutRules != nil {
+		s.handle("PUT /api/v1/rules", s.putRules)
 	}
 	if s.opts.Backtest != nil {
 		s.handle("POST /api/v1/rules/test", s.testRule)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"text/template"
@@ -398,4 +399,74 @@ func (al *alerting) escalate(ctx context.Context, cfg configs.Config, now time.T
 		}
 	}
 	return nil
+}
+
+// putRules stores rules sent over the API: each rule of ruleYAML goes to
+// rules_dir/api-<id>.yaml (replacing an earlier PUT of that id), after
+// the whole directory with them has been validated like a reload would;
+// then the rules are reloaded at once.
+func (al *alerting) putRules(ctx context.Context, cfg configs.Config, ruleYAML []byte) ([]rule.Rule, error) {
+	known := map[string]bool{}
+	for _, r := range cfg.Receivers {
+		known[r.Name] = true
+	}
+	opts := rule.Options{Validate: func(expr string) error { _, err := match.Parse(expr); return err }, KnownReceivers: known}
+	incoming, err := rule.ParseFile("request", ruleYAML, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", api.ErrBadRule, err)
+	}
+	if len(incoming) == 0 {
+		return nil, fmt.Errorf("%w: no rule in the request", api.ErrBadRule)
+	}
+	if err := os.MkdirAll(cfg.RulesDir, 0o755); err != nil {
+		return nil, err
+	}
+	// Validate the directory as it will be: its files, minus those this
+	// request replaces, plus the new ones (in a scratch directory).
+	scratch, err := os.MkdirTemp("", "yuqing-rules-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(scratch)
+	replaced := map[string]bool{}
+	for _, r := range incoming {
+		replaced["api-"+r.ID+".yaml"] = true
+	}
+	var files []string
+	entries, _ := os.ReadDir(cfg.RulesDir)
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || replaced[n] || !(strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
+			continue
+		}
+		files = append(files, filepath.Join(cfg.RulesDir, n))
+	}
+	outs := map[string][]byte{}
+	for _, r := range incoming {
+		data, err := rule.Marshal([]rule.Rule{r})
+		if err != nil {
+			return nil, err
+		}
+		name := "api-" + r.ID + ".yaml"
+		outs[name] = data
+		p := filepath.Join(scratch, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return nil, err
+		}
+		files = append(files, p)
+	}
+	if _, err := rule.LoadFiles(files, opts); err != nil {
+		return nil, fmt.Errorf("%w: %w", api.ErrBadRule, err)
+	}
+	for name, data := range outs {
+		tmp := filepath.Join(cfg.RulesDir, "."+name+".tmp")
+		if err := os.WriteFile(tmp, data, 0o644); err != nil {
+			return nil, err
+		}
+		if err := os.Rename(tmp, filepath.Join(cfg.RulesDir, name)); err != nil {
+			return nil, err
+		}
+	}
+	al.reloadRules(ctx, cfg, "PUT /api/v1/rules")
+	return al.Rules(), nil
 }

@@ -174,6 +174,13 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		Saved:    saved.New(a.state, validateQuery),
 		Alerts:   lazyAlerts{a},
 		Backtest: a.backtest,
+		PutRules: func(ctx context.Context, y []byte) ([]rule.Rule, error) {
+			al := a.alerting.Load()
+			if al == nil {
+				return nil, api.ErrIndexNotOpen
+			}
+			return al.putRules(ctx, a.cfg, y)
+		},
 		Rules: func() ([]rule.Rule, error) {
 			al := a.alerting.Load()
 			if al == nil {

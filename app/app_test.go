@@ -892,3 +892,45 @@ func TestAutoResolve(t *testing.T) {
 		t.Fatalf("resolved alerts %v", list)
 	}
 }
+
+// TestPutRules: rules sent over the API are validated against the rule
+// directory, stored and in force at once.
+func TestPutRules(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.yaml"), []byte("id: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾'\n"), 0o644)
+	cfg := embeddedConfig(t)
+	cfg.RulesDir = dir
+	cfg.RulesReloadInterval = 0
+	s := startApp(t, cfg)
+	req := func(body string) (int, map[string]any) {
+		r, _ := http.NewRequest("PUT", s.base+"/api/v1/rules", strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m
+	}
+	status, m := req("id: quake\nname: 地震\nseverity: P1\ntype: any\nmatch: '地震 AND 级'\n")
+	if status != http.StatusOK || len(m["rules"].([]any)) != 2 {
+		t.Fatalf("put: %d %v", status, m)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "api-quake.yaml")); err != nil {
+		t.Fatalf("rule file not stored: %v", err)
+	}
+	for _, bad := range []string{
+		"id: fire\nname: x\nseverity: P1\ntype: any\nmatch: 'x'\n", // duplicates a.yaml's id
+		"id: x\nseverity: P9\ntype: any\nmatch: 'x'\n",             // bad severity
+		"id: y\nseverity: P1\ntype: any\nmatch: '(x'\n",            // bad expression
+	} {
+		if status, e := req(bad); status != http.StatusBadRequest {
+			t.Errorf("put %q: %d %v", bad, status, e)
+		}
+	}
+	// Replacing a rule written by the API is allowed.
+	if status, m := req("id: quake\nname: 地震\nseverity: P2\ntype: any\nmatch: '地震'\n"); status != http.StatusOK || len(m["rules"].([]any)) != 2 {
+		t.Fatalf("replace: %d %v", status, m)
+	}
+}
