@@ -235,9 +235,17 @@ func (al *alerting) raise(ctx context.Context, f engine.Firing, d *analysis.Doc)
 	// id it holds or sent recently. So a crash after the alert was created
 	// but before its notification was queued is repaired when the batch is
 	// redelivered, and updates of an open alert notify nobody twice.
+	if r.GroupWait > 0 {
+		return nil // the first notification waits for the burst: see sendGrouped
+	}
+	return al.enqueueFirst(ctx, a, r.Receivers)
+}
+
+// enqueueFirst queues the firing notification of a for receivers.
+func (al *alerting) enqueueFirst(ctx context.Context, a alert.Alert, receivers []string) error {
 	first := a
 	first.Revision = 1
-	for _, recv := range r.Receivers {
+	for _, recv := range receivers {
 		n, err := al.notification(first, recv)
 		if err != nil {
 			return fmt.Errorf("writing the notification of alert %s for %s: %w", a.ID, recv, err)
@@ -337,6 +345,9 @@ func (al *alerting) escalationLoop(ctx context.Context, cfg configs.Config) {
 					al.log.WarnContext(ctx, "escalating alerts", "err", err)
 				}
 			}
+			if err := al.sendGrouped(ctx, time.Now()); err != nil {
+				al.log.WarnContext(ctx, "sending grouped alerts", "err", err)
+			}
 			if cfg.AutoResolveAfter > 0 {
 				if err := al.autoResolve(ctx, cfg.AutoResolveAfter); err != nil {
 					al.log.WarnContext(ctx, "auto-resolving alerts", "err", err)
@@ -344,6 +355,38 @@ func (al *alerting) escalationLoop(ctx context.Context, cfg configs.Config) {
 			}
 		}
 	}
+}
+
+// sendGrouped queues the first notification of each firing alert whose
+// rule has a group_wait once that wait has passed since the alert was
+// created, so the message carries the whole first burst (count, evidence).
+// It reads the alert store, so a restart does not lose a pending group;
+// the notification id is the same as an immediate one's, so it is queued
+// once.
+func (al *alerting) sendGrouped(ctx context.Context, now time.Time) error {
+	rules := map[string]rule.Rule{}
+	for _, r := range al.Rules() {
+		if r.GroupWait > 0 && len(r.Receivers) > 0 {
+			rules[r.ID] = r
+		}
+	}
+	if len(rules) == 0 {
+		return nil
+	}
+	list, err := al.alerts.List(ctx, alert.Filter{Status: alert.StatusFiring})
+	if err != nil {
+		return err
+	}
+	for _, a := range list {
+		r, ok := rules[a.RuleID]
+		if !ok || now.Sub(a.CreatedAt) < time.Duration(r.GroupWait) {
+			continue
+		}
+		if err := al.enqueueFirst(ctx, a, r.Receivers); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // autoResolve resolves quiet alerts and queues their resolution for the

@@ -773,7 +773,7 @@ func TestChatReceiverAndPreview(t *testing.T) {
 	}))
 	defer bot.Close()
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("id: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾'\ngroup_by: [source]\nreceivers: [duty-ding]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("id: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾'\ngroup_by: [source]\ngroup_wait: 0s\nreceivers: [duty-ding]\n"), 0o644)
 	cfg := embeddedConfig(t)
 	cfg.RulesDir = dir
 	cfg.Receivers = []configs.Receiver{{Name: "duty-ding", Type: configs.ReceiverDingTalk, URL: bot.URL,
@@ -818,7 +818,7 @@ func TestEscalation(t *testing.T) {
 	defer lead.Close()
 	defer director.Close()
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("id: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾'\ngroup_by: [source]\nreceivers: [duty]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("id: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾'\ngroup_by: [source]\ngroup_wait: 0s\nreceivers: [duty]\n"), 0o644)
 	cfg := embeddedConfig(t)
 	cfg.RulesDir = dir
 	cfg.Receivers = []configs.Receiver{
@@ -866,7 +866,7 @@ func TestAutoResolve(t *testing.T) {
 	}))
 	defer hook.Close()
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("id: fire\nname: 火灾\nseverity: P2\ntype: any\nmatch: '火灾'\ngroup_by: [source]\nreceivers: [hook]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("id: fire\nname: 火灾\nseverity: P2\ntype: any\nmatch: '火灾'\ngroup_by: [source]\ngroup_wait: 0s\nreceivers: [hook]\n"), 0o644)
 	cfg := embeddedConfig(t)
 	cfg.RulesDir = dir
 	cfg.Receivers = []configs.Receiver{{Name: "hook", Type: configs.ReceiverWebhook, URL: hook.URL}}
@@ -932,5 +932,58 @@ func TestPutRules(t *testing.T) {
 	// Replacing a rule written by the API is allowed.
 	if status, m := req("id: quake\nname: 地震\nseverity: P2\ntype: any\nmatch: '地震'\n"); status != http.StatusOK || len(m["rules"].([]any)) != 2 {
 		t.Fatalf("replace: %d %v", status, m)
+	}
+}
+
+// TestGroupWait: the first notification of an alert waits group_wait and
+// carries the whole burst.
+func TestGroupWait(t *testing.T) {
+	var mu sync.Mutex
+	var counts []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m struct {
+			Alerts []struct {
+				Annotations map[string]string `json:"annotations"`
+			} `json:"alerts"`
+		}
+		json.NewDecoder(r.Body).Decode(&m)
+		mu.Lock()
+		counts = append(counts, m.Alerts[0].Annotations["count"])
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("id: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾'\ngroup_by: [source]\ngroup_wait: 1s\nreceivers: [hook]\n"), 0o644)
+	cfg := embeddedConfig(t)
+	cfg.RulesDir = dir
+	cfg.Receivers = []configs.Receiver{{Name: "hook", Type: configs.ReceiverWebhook, URL: hook.URL}}
+	cfg.EscalationInterval = 50 * time.Millisecond
+	s := startApp(t, cfg)
+	start := time.Now()
+	for i := range 3 {
+		s.do("POST", "/api/v1/ingest/posts", "", []byte(fmt.Sprintf(`{"id":"f%d","source":"weibo","text":"小区发生火灾，第%d条"}`, i, i)))
+		time.Sleep(100 * time.Millisecond)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		mu.Lock()
+		n := len(counts)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no notification")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("notified after %v, before group_wait", waited)
+	}
+	time.Sleep(300 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(counts) != 1 || counts[0] != "3" {
+		t.Errorf("notifications with counts %v, want one with 3", counts)
 	}
 }
