@@ -116,6 +116,7 @@ func (a *App) newAlerting() (*alerting, error) {
 		return nil, err
 	}
 	receivers := map[string]notify.Receiver{}
+	limits := map[string]notify.RateLimit{}
 	formats := map[string]receiverFormat{}
 	for _, r := range a.cfg.Receivers {
 		if r.Type == configs.ReceiverEmail {
@@ -128,6 +129,9 @@ func (a *App) newAlerting() (*alerting, error) {
 			return nil, fmt.Errorf("receiver %s: %w", r.Name, err)
 		}
 		formats[r.Name] = receiverFormat{format: r.Type, tmpl: t, from: r.From, to: r.To}
+		if r.RatePerMinute > 0 {
+			limits[r.Name] = notify.RateLimit{PerSecond: float64(r.RatePerMinute) / 60, Burst: max(1, r.RatePerMinute/6)}
+		}
 	}
 	outbox := notify.NewOutbox(a.state, notify.OutboxOptions{})
 	al := &alerting{
@@ -139,7 +143,7 @@ func (a *App) newAlerting() (*alerting, error) {
 		}, []string{"result"}),
 		alerts:  alert.New(a.state, alert.Options{}),
 		outbox:  outbox,
-		worker:  notify.NewWorker(outbox, notify.WorkerOptions{Receivers: receivers, Registerer: a.reg, Logger: a.log}),
+		worker:  notify.NewWorker(outbox, notify.WorkerOptions{Receivers: receivers, RateLimits: limits, Registerer: a.reg, Logger: a.log}),
 		baseURL: "http://" + strings.TrimPrefix(a.cfg.HTTP.Listen, "http://"),
 		log:     a.log,
 	}

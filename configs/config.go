@@ -262,6 +262,10 @@ type Receiver struct {
 	// Template is the message text of chat and e-mail receivers (Go
 	// text/template over the alert); empty means the built-in one.
 	Template string `yaml:"template"`
+	// RatePerMinute caps the notifications sent to this receiver per
+	// minute (per server process); 0 means no cap. Chat bots limit senders
+	// (DingTalk: 20 a minute), so set it for them.
+	RatePerMinute int `yaml:"rate_per_minute"`
 	// E-mail receivers: the SMTP server (host:port), sender, recipients
 	// and optional PLAIN credentials (only over TLS or to localhost).
 	SMTP     string   `yaml:"smtp"`

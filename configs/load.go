@@ -175,6 +175,9 @@ func (c Config) Validate() error {
 		if r.Timeout < 0 {
 			bad(f+".timeout", "must not be negative")
 		}
+		if r.RatePerMinute < 0 {
+			bad(f+".rate_per_minute", "must not be negative")
+		}
 	}
 	if c.AutoResolveAfter < 0 {
 		bad("auto_resolve_after", "must not be negative")
