@@ -43,16 +43,25 @@ func (s *Server) putRules(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rules, err := s.opts.PutRules(r.Context(), body)
+	if !ruleError(w, err) {
+		writeJSON(w, http.StatusOK, map[string]any{"rules": rules})
+	}
+}
+
+// ruleError answers a failed rule operation: a bad rule is 400 invalid
+// (with file:line: rule: field), a server still starting 503.
+func ruleError(w http.ResponseWriter, err error) bool {
 	switch {
+	case err == nil:
+		return false
 	case errors.Is(err, ErrBadRule):
 		writeError(w, http.StatusBadRequest, CodeInvalid, err.Error())
 	case errors.Is(err, ErrIndexNotOpen):
 		writeError(w, http.StatusServiceUnavailable, CodeNotReady, err.Error())
-	case err != nil:
-		writeError(w, http.StatusInternalServerError, CodeInternal, err.Error())
 	default:
-		writeJSON(w, http.StatusOK, map[string]any{"rules": rules})
+		writeError(w, http.StatusInternalServerError, CodeInternal, err.Error())
 	}
+	return true
 }
 
 // testRule handles POST /api/v1/rules/test:
@@ -88,14 +97,7 @@ func (s *Server) testRule(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			res, err := s.opts.Backtest(r.Context(), []byte(in.Rule), from, to)
-			switch {
-			case errors.Is(err, ErrBadRule):
-				writeError(w, http.StatusBadRequest, CodeInvalid, err.Error())
-			case errors.Is(err, ErrIndexNotOpen):
-				writeError(w, http.StatusServiceUnavailable, CodeNotReady, err.Error())
-			case err != nil:
-				writeError(w, http.StatusInternalServerError, CodeInternal, err.Error())
-			default:
+			if !ruleError(w, err) {
 				writeJSON(w, http.StatusOK, res)
 			}
 			return

@@ -182,24 +182,17 @@ func (al *alerting) handler() handler {
 // tickLoop evaluates the time-driven rules (flatline, spike down) every
 // second.
 func (al *alerting) tickLoop(ctx context.Context) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			fs, err := al.eng.Load().Tick(ctx)
-			if err != nil {
-				al.log.WarnContext(ctx, "alert tick", "err", err)
-			}
-			for _, f := range fs {
-				if err := al.raise(ctx, f, nil); err != nil {
-					al.log.WarnContext(ctx, "raising alert", "rule", f.RuleID, "err", err)
-				}
+	every(ctx, time.Second, func(ctx context.Context) {
+		fs, err := al.eng.Load().Tick(ctx)
+		if err != nil {
+			al.log.WarnContext(ctx, "alert tick", "err", err)
+		}
+		for _, f := range fs {
+			if err := al.raise(ctx, f, nil); err != nil {
+				al.log.WarnContext(ctx, "raising alert", "rule", f.RuleID, "err", err)
 			}
 		}
-	}
+	})
 }
 
 // raise records the firing as an alert (a new one, or evidence on the open
@@ -337,28 +330,22 @@ func escalationLevel(pol configs.EscalationPolicy, created, now time.Time) int {
 // The same loop resolves alerts quiet for cfg.AutoResolveAfter and tells
 // the rule's receivers.
 func (al *alerting) escalationLoop(ctx context.Context, cfg configs.Config) {
-	t := time.NewTicker(cfg.EscalationInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if len(cfg.Escalation) > 0 {
-				if err := al.escalate(ctx, cfg, time.Now()); err != nil {
-					al.log.WarnContext(ctx, "escalating alerts", "err", err)
-				}
-			}
-			if err := al.sendGrouped(ctx, time.Now()); err != nil {
-				al.log.WarnContext(ctx, "sending grouped alerts", "err", err)
-			}
-			if cfg.AutoResolveAfter > 0 {
-				if err := al.autoResolve(ctx, cfg.AutoResolveAfter); err != nil {
-					al.log.WarnContext(ctx, "auto-resolving alerts", "err", err)
-				}
+	every(ctx, cfg.EscalationInterval, func(ctx context.Context) {
+		now := time.Now()
+		if len(cfg.Escalation) > 0 {
+			if err := al.escalate(ctx, cfg, now); err != nil {
+				al.log.WarnContext(ctx, "escalating alerts", "err", err)
 			}
 		}
-	}
+		if err := al.sendGrouped(ctx, now); err != nil {
+			al.log.WarnContext(ctx, "sending grouped alerts", "err", err)
+		}
+		if cfg.AutoResolveAfter > 0 {
+			if err := al.autoResolve(ctx, cfg.AutoResolveAfter); err != nil {
+				al.log.WarnContext(ctx, "auto-resolving alerts", "err", err)
+			}
+		}
+	})
 }
 
 // sendGrouped queues the first notification of each firing alert whose

@@ -300,18 +300,11 @@ func (a *App) registerLag(stage string, c bus.Consumer) {
 
 // trimLoop drops embedded log segments every stage has consumed.
 func (a *App) trimLoop(ctx context.Context, trim func(context.Context) error) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := trim(ctx); err != nil {
-				a.log.WarnContext(ctx, "trimming bus log", "err", err)
-			}
+	every(ctx, time.Minute, func(ctx context.Context) {
+		if err := trim(ctx); err != nil {
+			a.log.WarnContext(ctx, "trimming bus log", "err", err)
 		}
-	}
+	})
 }
 
 // cleanup closes what Run opened, in reverse order.

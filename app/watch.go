@@ -59,3 +59,18 @@ func watchFiles(ctx context.Context, globs []string, interval time.Duration, rel
 		}
 	}
 }
+
+// every calls fn every d until ctx ends. The loops of the server (bus
+// trimming, alert ticks, escalation) run on it.
+func every(ctx context.Context, d time.Duration, fn func(ctx context.Context)) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn(ctx)
+		}
+	}
+}
