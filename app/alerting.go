@@ -106,6 +106,10 @@ func (a *App) newAlerting() (*alerting, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := os.Stat(a.cfg.RulesDir); err != nil {
+		a.log.Warn("no alert rules directory: no alerts until rules are put there or sent with PUT /api/v1/rules",
+			"rules_dir", a.cfg.RulesDir)
+	}
 	counters, err := a.softState()
 	if err != nil {
 		return nil, err
