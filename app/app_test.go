@@ -515,16 +515,7 @@ receivers: [duty-webhook]
 	if status, m := s.do("POST", "/api/v1/ingest/posts", "", []byte(body)); status != http.StatusAccepted {
 		t.Fatalf("%d %v", status, m)
 	}
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s", what)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	waitFor := func(what string, cond func() bool) { t.Helper(); waitUntil(t, what, cond) }
 	waitFor("the webhook", func() bool { mu.Lock(); defer mu.Unlock(); return len(hits) == 1 })
 	mu.Lock()
 	payload := fmt.Sprint(hits[0])
@@ -677,19 +668,9 @@ func TestRulesReloadWithoutRestart(t *testing.T) {
 		t.Fatalf("rules %s", first)
 	}
 	write("b.yaml", "id: quake\nname: 地震\nseverity: P1\ntype: any\nmatch: '地震'\n")
-	waitUntil := func(what string, cond func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out: %s", what)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	waitUntil("the new rule", func() bool { return strings.Contains(ids(), "quake@") })
+	waitUntil(t, "the new rule", func() bool { return strings.Contains(ids(), "quake@") })
 	write("c.yaml", "id: broken\nseverity: P9\ntype: any\nmatch: 'x'\n")
-	waitUntil("the failed reload", func() bool {
+	waitUntil(t, "the failed reload", func() bool {
 		resp, err := http.Get(s.base + "/metrics")
 		if err != nil {
 			return false
@@ -985,5 +966,17 @@ func TestGroupWait(t *testing.T) {
 	defer mu.Unlock()
 	if len(counts) != 1 || counts[0] != "3" {
 		t.Errorf("notifications with counts %v, want one with 3", counts)
+	}
+}
+
+// waitUntil polls cond every 20 ms for up to 20 s.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
