@@ -117,27 +117,9 @@ func testSetNXFirstWins(t *testing.T, newStore NewStore) {
 func testSetNXConcurrent(t *testing.T, newStore NewStore) {
 	s := open(t, newStore)
 	k := key(t, "k")
-	var (
-		mu      sync.Mutex
-		winners []string
-		wg      sync.WaitGroup
-	)
-	for i := range goroutines {
-		wg.Go(func() {
-			v := fmt.Sprint("g", i)
-			ok, err := s.SetNX(context.Background(), k, []byte(v), LongTTL)
-			if err != nil {
-				t.Errorf("SetNX from goroutine %d: %v", i, err)
-				return
-			}
-			if ok {
-				mu.Lock()
-				winners = append(winners, v)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
+	winners := race(t, goroutines, "g", func(v string) (bool, error) {
+		return s.SetNX(context.Background(), k, []byte(v), LongTTL)
+	})
 	if len(winners) != 1 {
 		t.Fatalf("%d concurrent SetNX calls: %d returned true (%v), want exactly 1", goroutines, len(winners), winners)
 	}
@@ -193,4 +175,33 @@ func testKeys(t *testing.T, newStore NewStore) {
 	if got, err := s.Keys(ctx, p+"none"); err != nil || len(got) != 0 {
 		t.Fatalf("Keys of no key = %q, %v", got, err)
 	}
+}
+
+// race runs try from n goroutines at once, each with its own name
+// (prefix + index), and returns the names for which it reported true.
+// Errors fail the test.
+func race(t *testing.T, n int, prefix string, try func(name string) (bool, error)) []string {
+	t.Helper()
+	var (
+		mu      sync.Mutex
+		winners []string
+		wg      sync.WaitGroup
+	)
+	for i := range n {
+		wg.Go(func() {
+			name := fmt.Sprint(prefix, i)
+			ok, err := try(name)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				return
+			}
+			if ok {
+				mu.Lock()
+				winners = append(winners, name)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return winners
 }

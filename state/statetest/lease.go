@@ -2,8 +2,6 @@ package statetest
 
 import (
 	"context"
-	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -110,27 +108,9 @@ func testLeaseExpiry(t *testing.T, newStore NewStore) {
 func testLeaseConcurrent(t *testing.T, newStore NewStore) {
 	s := open(t, newStore)
 	k := key(t, "lease")
-	var (
-		mu      sync.Mutex
-		winners []string
-		wg      sync.WaitGroup
-	)
-	for i := range goroutines {
-		wg.Go(func() {
-			owner := fmt.Sprint("owner", i)
-			ok, err := s.AcquireLease(context.Background(), k, owner, LongTTL)
-			if err != nil {
-				t.Errorf("AcquireLease(%q): %v", owner, err)
-				return
-			}
-			if ok {
-				mu.Lock()
-				winners = append(winners, owner)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
+	winners := race(t, goroutines, "owner", func(owner string) (bool, error) {
+		return s.AcquireLease(context.Background(), k, owner, LongTTL)
+	})
 	if len(winners) != 1 {
 		t.Fatalf("%d owners raced for a lease: %d got it (%v), want exactly 1", goroutines, len(winners), winners)
 	}
