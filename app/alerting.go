@@ -81,20 +81,30 @@ func (al *alerting) Preview(ctx context.Context, id, recv string) (notify.Notifi
 	return al.notification(a, recv)
 }
 
-// loadRules reads cfg.RulesDir, checking every match expression and
-// receiver name; a missing directory is no rules.
-func loadRules(cfg configs.Config) ([]rule.Rule, error) {
-	if _, err := os.Stat(cfg.RulesDir); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+// errNoRulesDir is loadRules' answer for a missing directory: no rules,
+// which is not an error.
+var errNoRulesDir = errors.New("no rules directory")
+
+// ruleOptions checks rules the way the server runs them: match
+// expressions with the matcher's parser, receivers against the config.
+func ruleOptions(cfg configs.Config) rule.Options {
 	known := map[string]bool{}
 	for _, r := range cfg.Receivers {
 		known[r.Name] = true
 	}
-	rules, err := rule.LoadDir(cfg.RulesDir, rule.Options{
+	return rule.Options{
 		Validate:       func(expr string) error { _, err := match.Parse(expr); return err },
 		KnownReceivers: known,
-	})
+	}
+}
+
+// loadRules reads cfg.RulesDir, checking every match expression and
+// receiver name; a missing directory is no rules.
+func loadRules(cfg configs.Config) ([]rule.Rule, error) {
+	if _, err := os.Stat(cfg.RulesDir); errors.Is(err, fs.ErrNotExist) {
+		return nil, errNoRulesDir
+	}
+	rules, err := rule.LoadDir(cfg.RulesDir, ruleOptions(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("loading alert rules from %s: %w", cfg.RulesDir, err)
 	}
@@ -103,12 +113,12 @@ func loadRules(cfg configs.Config) ([]rule.Rule, error) {
 
 func (a *App) newAlerting() (*alerting, error) {
 	rules, err := loadRules(a.cfg)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(a.cfg.RulesDir); err != nil {
+	switch {
+	case errors.Is(err, errNoRulesDir):
 		a.log.Warn("no alert rules directory: no alerts until rules are put there or sent with PUT /api/v1/rules",
 			"rules_dir", a.cfg.RulesDir)
+	case err != nil:
+		return nil, err
 	}
 	counters, err := a.softState()
 	if err != nil {
@@ -271,9 +281,9 @@ func (a *App) backtest(ctx context.Context, ruleYAML []byte, from, to time.Time)
 	if !a.ready.Load() {
 		return backtest.Result{}, api.ErrIndexNotOpen
 	}
-	rules, err := rule.ParseFile("rule", ruleYAML, rule.Options{
-		Validate: func(expr string) error { _, err := match.Parse(expr); return err },
-	})
+	opts := ruleOptions(a.cfg)
+	opts.KnownReceivers = nil // nobody is notified by a backtest
+	rules, err := rule.ParseFile("rule", ruleYAML, opts)
 	if err != nil {
 		return backtest.Result{}, fmt.Errorf("%w: %w", api.ErrBadRule, err)
 	}
@@ -291,6 +301,9 @@ func (a *App) backtest(ctx context.Context, ruleYAML []byte, from, to time.Time)
 // logged. Window counts carry over: they live in the state, keyed by rule.
 func (al *alerting) reloadRules(ctx context.Context, cfg configs.Config, why string) {
 	rules, err := loadRules(cfg)
+	if errors.Is(err, errNoRulesDir) {
+		err = nil
+	}
 	var eng *engine.Engine
 	if err == nil {
 		eng, err = al.mk(rules)
@@ -444,11 +457,7 @@ func (al *alerting) escalate(ctx context.Context, cfg configs.Config, now time.T
 // the whole directory with them has been validated like a reload would;
 // then the rules are reloaded at once.
 func (al *alerting) putRules(ctx context.Context, cfg configs.Config, ruleYAML []byte) ([]rule.Rule, error) {
-	known := map[string]bool{}
-	for _, r := range cfg.Receivers {
-		known[r.Name] = true
-	}
-	opts := rule.Options{Validate: func(expr string) error { _, err := match.Parse(expr); return err }, KnownReceivers: known}
+	opts := ruleOptions(cfg)
 	incoming, err := rule.ParseFile("request", ruleYAML, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", api.ErrBadRule, err)
