@@ -2,17 +2,13 @@ package alert
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/yuqing-dev/yuqing/internal/testclock"
-	"github.com/yuqing-dev/yuqing/internal/testredis"
-	"github.com/yuqing-dev/yuqing/state"
-	"github.com/yuqing-dev/yuqing/state/localstate"
-	"github.com/yuqing-dev/yuqing/state/redisstate"
+	"github.com/yuqing-dev/yuqing/internal/teststate"
 )
 
 var t0 = time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
@@ -31,24 +27,11 @@ var prefixSeq atomic.Int64
 func eachBackend(t *testing.T, fn func(t *testing.T, r replicas)) {
 	t.Run("local", func(t *testing.T) {
 		clk := testclock.New(t0)
-		st, err := localstate.Open(filepath.Join(t.TempDir(), "state.db"), localstate.Options{Now: clk.Now, SweepInterval: -1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
+		st := teststate.Local(t, clk.Now)
 		fn(t, replicas{New(st, Options{Now: clk.Now}), New(st, Options{Now: clk.Now}), clk})
 	})
 	t.Run("redis", func(t *testing.T) {
-		addr := testredis.Start(t)
-		prefix := strings.ReplaceAll(t.Name(), "/", "_") + ":"
-		open := func() state.Store {
-			st, err := redisstate.New(redisstate.Config{Addr: addr, KeyPrefix: prefix})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			return st
-		}
+		open := teststate.Redis(t)
 		clk := testclock.New(t0)
 		fn(t, replicas{New(open(), Options{Now: clk.Now}), New(open(), Options{Now: clk.Now}), clk})
 	})

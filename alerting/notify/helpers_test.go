@@ -5,8 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,10 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/yuqing-dev/yuqing/internal/testclock"
-	"github.com/yuqing-dev/yuqing/internal/testredis"
+	"github.com/yuqing-dev/yuqing/internal/teststate"
 	"github.com/yuqing-dev/yuqing/state"
-	"github.com/yuqing-dev/yuqing/state/localstate"
-	"github.com/yuqing-dev/yuqing/state/redisstate"
 )
 
 var t0 = time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
@@ -36,24 +32,11 @@ func (e env) outbox(st state.Store) *Outbox { return NewOutbox(st, OutboxOptions
 func eachBackend(t *testing.T, fn func(t *testing.T, e env)) {
 	t.Run("local", func(t *testing.T) {
 		clk := testclock.New(t0)
-		st, err := localstate.Open(filepath.Join(t.TempDir(), "state.db"), localstate.Options{Now: clk.Now, SweepInterval: -1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
+		st := teststate.Local(t, clk.Now)
 		fn(t, env{a: st, b: st, clk: clk})
 	})
 	t.Run("redis", func(t *testing.T) {
-		addr := testredis.Start(t)
-		prefix := strings.ReplaceAll(t.Name(), "/", "_") + ":"
-		open := func() state.Store {
-			st, err := redisstate.New(redisstate.Config{Addr: addr, KeyPrefix: prefix})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			return st
-		}
+		open := teststate.Redis(t)
 		fn(t, env{a: open(), b: open(), clk: testclock.New(t0), redis: true})
 	})
 }
