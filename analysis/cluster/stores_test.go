@@ -2,15 +2,12 @@ package cluster
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/yuqing-dev/yuqing/internal/testclock"
-	"github.com/yuqing-dev/yuqing/internal/testredis"
+	"github.com/yuqing-dev/yuqing/internal/teststate"
 	"github.com/yuqing-dev/yuqing/state"
-	"github.com/yuqing-dev/yuqing/state/localstate"
-	"github.com/yuqing-dev/yuqing/state/redisstate"
 )
 
 // testStore is an empty shared store for one test.
@@ -43,11 +40,7 @@ func forEachBackend(t *testing.T, f func(t *testing.T, ts testStore)) {
 
 func startLocal(t testing.TB) testStore {
 	clock := testclock.New(time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC))
-	s, err := localstate.Open(filepath.Join(t.TempDir(), "state.db"), localstate.Options{Now: clock.Now, SweepInterval: -1})
-	if err != nil {
-		t.Fatalf("opening localstate: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := teststate.Local(t, clock.Now)
 	return testStore{
 		replica: func() state.Store { return s },
 		advance: clock.Advance,
@@ -55,16 +48,8 @@ func startLocal(t testing.TB) testStore {
 }
 
 func startRedis(t testing.TB) testStore {
-	addr := testredis.Start(t)
 	return testStore{
-		replica: func() state.Store {
-			s, err := redisstate.New(redisstate.Config{Addr: addr, KeyPrefix: "test:"})
-			if err != nil {
-				t.Fatalf("connecting to redis: %v", err)
-			}
-			t.Cleanup(func() { s.Close() })
-			return s
-		},
+		replica: teststate.Redis(t),
 		advance: time.Sleep,
 	}
 }
