@@ -37,7 +37,10 @@ type Config struct {
 	// AutoResolveAfter resolves an open alert with no new evidence for
 	// this long (0: never).
 	AutoResolveAfter time.Duration `yaml:"auto_resolve_after"`
-	Log              Log           `yaml:"log"`
+	// Collect is how collectors behave; Sources are the collectors.
+	Collect Collect  `yaml:"collect"`
+	Sources []Source `yaml:"sources"`
+	Log     Log      `yaml:"log"`
 }
 
 // HTTP configures the API server.
@@ -322,6 +325,11 @@ func Default() Config {
 		Escalation:          map[string]EscalationPolicy{},
 		EscalationInterval:  5 * time.Second,
 		AutoResolveAfter:    24 * time.Hour,
-		Log:                 Log{Level: "info", Format: "text"},
+		Collect: Collect{UserAgent: "yuqing/1 (public-opinion monitor)", Robots: true,
+			Timeout: 20 * time.Second, MaxBodyBytes: 10 << 20, MaxRedirects: 5,
+			PerHostRate: 1, PerHostConcurrency: 2, DedupWindow: 72 * time.Hour, LeaseTTL: 30 * time.Second,
+			BackoffInitial: 10 * time.Second, BackoffMax: 30 * time.Minute},
+		Sources: []Source{},
+		Log:     Log{Level: "info", Format: "text"},
 	}
 }

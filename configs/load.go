@@ -179,6 +179,7 @@ func (c Config) Validate() error {
 			bad(f+".rate_per_minute", "must not be negative")
 		}
 	}
+	validateSources(c.Collect, c.Sources, bad)
 	if c.AutoResolveAfter < 0 {
 		bad("auto_resolve_after", "must not be negative")
 	}
