@@ -37,52 +37,58 @@ const DefaultSource = "api"
 // ParsePosts parses a body of Posts (a JSON array or NDJSON). now is the
 // receipt time: it becomes IngestedAt, and PublishedAt when absent.
 func ParsePosts(body []byte, now time.Time, lim Limits) Batch {
-	return parseAll(body, lim, func(raw []byte) (Post, *Reject) {
-		var in postIn
-		if rej := decodeStrict(raw, &in); rej != nil {
-			return Post{ID: in.ID}, rej
-		}
-		p := Post{ID: in.ID, Source: in.Source, Kind: in.Kind, Title: in.Title, Text: in.Text,
-			URL: in.URL, Author: in.Author, Region: in.Region, Lang: in.Lang, Meta: in.Meta, IngestedAt: now}
-		var rej *Reject
-		if p.PublishedAt, rej = parseTime("published_at", in.PublishedAt, now); rej != nil {
-			return p, rej
-		}
-		if p.Source == "" {
-			p.Source = DefaultSource
-		}
-		if p.Kind == "" {
-			p.Kind = KindPost
-		}
-		if p.ID == "" {
-			p.ID = deriveID(&p, in.PublishedAt)
-		}
-		return p, nil
-	})
+	return parseAll(body, lim, func(raw []byte) (Post, *Reject) { return decodePost(raw, now) })
+}
+
+// decodePost decodes and completes one Post record.
+func decodePost(raw []byte, now time.Time) (Post, *Reject) {
+	var in postIn
+	if rej := decodeStrict(raw, &in); rej != nil {
+		return Post{ID: in.ID}, rej
+	}
+	p := Post{ID: in.ID, Source: in.Source, Kind: in.Kind, Title: in.Title, Text: in.Text,
+		URL: in.URL, Author: in.Author, Region: in.Region, Lang: in.Lang, Meta: in.Meta, IngestedAt: now}
+	var rej *Reject
+	if p.PublishedAt, rej = parseTime("published_at", in.PublishedAt, now); rej != nil {
+		return p, rej
+	}
+	if p.Source == "" {
+		p.Source = DefaultSource
+	}
+	if p.Kind == "" {
+		p.Kind = KindPost
+	}
+	if p.ID == "" {
+		p.ID = deriveID(&p, in.PublishedAt)
+	}
+	return p, nil
 }
 
 // ParseSMS parses a body of SMS records (a JSON array or NDJSON) into
 // Posts of kind "sms".
 func ParseSMS(body []byte, now time.Time, lim Limits) Batch {
-	return parseAll(body, lim, func(raw []byte) (Post, *Reject) {
-		var in smsIn
-		if rej := decodeStrict(raw, &in); rej != nil {
-			return Post{ID: in.ID}, rej
-		}
-		if len(in.Meta) > 0 && in.Meta[0] != '{' && string(in.Meta) != "null" {
-			return Post{ID: in.ID}, &Reject{Code: CodeBadField, Field: "meta", Message: "field \"meta\" must be a JSON object"}
-		}
-		s := SMS{ID: in.ID, Sender: in.Sender, Receiver: in.Receiver, Text: in.Text, Gateway: in.Gateway, Meta: in.Meta}
-		var rej *Reject
-		if s.ReceivedAt, rej = parseTime("received_at", in.ReceivedAt, now); rej != nil {
-			return Post{ID: in.ID}, rej
-		}
-		p := s.ToPost(now)
-		if p.ID == "" {
-			p.ID = hashID("s", s.Gateway, s.Sender, s.Receiver, in.ReceivedAt, s.Text)
-		}
-		return p, nil
-	})
+	return parseAll(body, lim, func(raw []byte) (Post, *Reject) { return decodeSMS(raw, now) })
+}
+
+// decodeSMS decodes one SMS record into a Post of kind "sms".
+func decodeSMS(raw []byte, now time.Time) (Post, *Reject) {
+	var in smsIn
+	if rej := decodeStrict(raw, &in); rej != nil {
+		return Post{ID: in.ID}, rej
+	}
+	if len(in.Meta) > 0 && in.Meta[0] != '{' && string(in.Meta) != "null" {
+		return Post{ID: in.ID}, &Reject{Code: CodeBadField, Field: "meta", Message: "field \"meta\" must be a JSON object"}
+	}
+	s := SMS{ID: in.ID, Sender: in.Sender, Receiver: in.Receiver, Text: in.Text, Gateway: in.Gateway, Meta: in.Meta}
+	var rej *Reject
+	if s.ReceivedAt, rej = parseTime("received_at", in.ReceivedAt, now); rej != nil {
+		return Post{ID: in.ID}, rej
+	}
+	p := s.ToPost(now)
+	if p.ID == "" {
+		p.ID = hashID("s", s.Gateway, s.Sender, s.Receiver, in.ReceivedAt, s.Text)
+	}
+	return p, nil
 }
 
 // ToPost turns an SMS into a Post of kind "sms" from source "sms" (or
