@@ -20,6 +20,7 @@ const (
 	CodeNotReady       = "not_ready"
 	CodeInternal       = "internal"
 	CodeBadCharset     = "bad_charset"
+	CodeUnauthorized   = "unauthorized"
 )
 
 type errorBody struct {

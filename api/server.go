@@ -19,6 +19,7 @@ import (
 	"github.com/yuqing-dev/yuqing/index"
 	"github.com/yuqing-dev/yuqing/index/saved"
 	"github.com/yuqing-dev/yuqing/ingest"
+	"github.com/yuqing-dev/yuqing/ingest/collect"
 )
 
 // ErrIndexNotOpen is what a Searcher returns before the index is open
@@ -51,6 +52,11 @@ type Options struct {
 	Backtest Backtester
 	// Alerts is the alert store; nil disables /api/v1/alerts.
 	Alerts Alerts
+	// Pusher receives POST /api/v1/ingest/push/{source}; nil disables it.
+	Pusher Pusher
+	// Sources reports the collectors' states; nil disables
+	// GET /api/v1/sources.
+	Sources func(ctx context.Context) ([]collect.Status, error)
 	// Saved stores saved searches; nil disables /api/v1/searches.
 	Saved  *saved.Store
 	Limits ingest.Limits
@@ -98,6 +104,12 @@ func New(opts Options) *Server {
 func (s *Server) routes() {
 	s.handle("POST /api/v1/ingest/posts", s.ingest("posts", ingest.ParsePosts))
 	s.handle("POST /api/v1/ingest/sms", s.ingest("sms", ingest.ParseSMS))
+	if s.opts.Pusher != nil {
+		s.handle("POST /api/v1/ingest/push/{source}", s.push)
+	}
+	if s.opts.Sources != nil {
+		s.handle("GET /api/v1/sources", s.listSources)
+	}
 	s.handle("GET /api/v1/search", s.search)
 	s.handle("GET /api/v1/docs/{id}", s.getDoc)
 	s.handle("GET /api/v1/stats/histogram", s.histogram)

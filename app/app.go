@@ -26,6 +26,7 @@ import (
 	"github.com/yuqing-dev/yuqing/configs"
 	"github.com/yuqing-dev/yuqing/index"
 	"github.com/yuqing-dev/yuqing/index/saved"
+	"github.com/yuqing-dev/yuqing/ingest/collect"
 	"github.com/yuqing-dev/yuqing/state"
 	"github.com/yuqing-dev/yuqing/state/localstate"
 )
@@ -55,6 +56,8 @@ type App struct {
 	index    *index.Index
 	analyzer atomic.Pointer[analysis.Analyzer]
 	alerting atomic.Pointer[alerting]
+	pusher   atomic.Pointer[collect.Pusher]
+	owner    string // this replica in leases
 	soft     state.Store
 	cleanups []func() error
 }
@@ -69,7 +72,7 @@ func New(cfg configs.Config, opts Options) (*App, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a := &App{cfg: cfg, opts: opts, log: opts.Logger, reg: reg, addr: make(chan string, 1)}
+	a := &App{cfg: cfg, opts: opts, log: opts.Logger, reg: reg, addr: make(chan string, 1), owner: replicaID()}
 	a.notReady.Store("starting")
 	return a, nil
 }
@@ -166,13 +169,19 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		}
 	}
 	a.addr <- ln.Addr().String()
+	var pusher api.Pusher
+	if hasPushSources(a.cfg.Sources) {
+		pusher = lazyPusher{a}
+	}
 	handler := api.New(api.Options{
+		Pusher:   pusher,
 		Producer: a.bus,
 		RawTopic: a.cfg.Bus.Topics.Raw,
 		Search:   lazySearcher{a},
 		Analyzer: a.loadedAnalyzer,
 		Saved:    saved.New(a.state, validateQuery),
 		Alerts:   lazyAlerts{a},
+		Sources:  a.sourceStatuses,
 		Backtest: a.backtest,
 		PutRules: func(ctx context.Context, y []byte) ([]rule.Rule, error) {
 			al := a.alerting.Load()
@@ -276,6 +285,9 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 		st := &stage{name: sp.name, consumer: c, handle: sp.h, batchSize: a.cfg.Pipeline.BatchSize,
 			batchWait: a.cfg.Pipeline.BatchWait, metrics: sm, log: a.log}
 		wg.Go(func() { st.run(stageCtx) })
+	}
+	if err := a.startCollectors(stageCtx, wg); err != nil {
+		return err
 	}
 	if tr, ok := a.bus.(interface{ Trim(context.Context) error }); ok {
 		wg.Go(func() { a.trimLoop(stageCtx, tr.Trim) })

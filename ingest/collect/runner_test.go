@@ -343,7 +343,7 @@ func TestQuietWhenANormallyProductiveSourceStops(t *testing.T) {
 		recordSuccess(&s, src, t0.Add(time.Duration(i)*10*time.Minute), 1)
 	}
 	judge(&s, src, t0.Add(40*time.Minute))
-	if s.State != StateOK || s.QuietAfter != time.Hour {
+	if s.State != StateOK || s.QuietAfter != Seconds(time.Hour) {
 		t.Fatalf("after regular items: %+v", s)
 	}
 	recordSuccess(&s, src, t0.Add(100*time.Minute), 0) // polls succeed, nothing new

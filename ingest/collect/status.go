@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/segmentio/encoding/json"
@@ -48,13 +49,31 @@ type Status struct {
 	// QuietAfter is the silence after which the source is quiet: the
 	// configured quiet_after, or four times its usual gap between items
 	// (at least 1h); 0 while that is not known yet.
-	QuietAfter time.Duration `json:"quiet_after_ns"`
+	QuietAfter Seconds `json:"quiet_after_seconds"`
 	// Gap is the smoothed time between productive polls.
-	Gap        time.Duration `json:"gap_ns"`
+	Gap        Seconds `json:"gap_seconds"`
 	Productive int           `json:"productive_polls"`
 	// Duplicates and Rejects count what was dropped today.
 	DuplicatesToday int64 `json:"duplicates_today"`
 	RejectsToday    int64 `json:"rejects_today"`
+}
+
+// Seconds is a duration written in JSON as (fractional) seconds.
+type Seconds time.Duration
+
+// MarshalJSON writes the seconds.
+func (s Seconds) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, time.Duration(s).Seconds(), 'f', -1, 64), nil
+}
+
+// UnmarshalJSON reads seconds.
+func (s *Seconds) UnmarshalJSON(b []byte) error {
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("duration in seconds: %w", err)
+	}
+	*s = Seconds(f * float64(time.Second))
+	return nil
 }
 
 // statusBook reads and writes statuses in the shared state.
@@ -123,11 +142,11 @@ func recordSuccess(s *Status, src configs.Source, now time.Time, n int) {
 		return
 	}
 	if !s.LastItemAt.IsZero() {
-		gap := now.Sub(s.LastItemAt)
+		gap := Seconds(now.Sub(s.LastItemAt))
 		if s.Gap == 0 {
 			s.Gap = gap
 		} else {
-			s.Gap = time.Duration(0.3*float64(gap) + 0.7*float64(s.Gap))
+			s.Gap = Seconds(0.3*float64(gap) + 0.7*float64(s.Gap))
 		}
 	}
 	s.LastItemAt = now
@@ -144,9 +163,9 @@ func recordFailure(s *Status, now time.Time, err error) {
 
 // judge sets State, Reason and QuietAfter from what s records.
 func judge(s *Status, src configs.Source, now time.Time) {
-	s.QuietAfter = src.QuietAfter
+	s.QuietAfter = Seconds(src.QuietAfter)
 	if s.QuietAfter == 0 && s.Productive >= minProductive && s.Gap > 0 {
-		s.QuietAfter = max(4*s.Gap, time.Hour)
+		s.QuietAfter = Seconds(max(4*time.Duration(s.Gap), time.Hour))
 	}
 	switch {
 	case !src.IsEnabled():
@@ -156,9 +175,9 @@ func judge(s *Status, src configs.Source, now time.Time) {
 		s.Reason = fmt.Sprintf("%d failed in a row, last: %s", s.Failures, s.LastError)
 	case s.LastAttempt.IsZero() && s.LastItemAt.IsZero():
 		s.State, s.Reason = StatePending, "not read yet"
-	case s.QuietAfter > 0 && !s.LastItemAt.IsZero() && now.Sub(s.LastItemAt) > s.QuietAfter:
+	case s.QuietAfter > 0 && !s.LastItemAt.IsZero() && now.Sub(s.LastItemAt) > time.Duration(s.QuietAfter):
 		s.State = StateQuiet
-		s.Reason = fmt.Sprintf("nothing new for %s (usually within %s)", now.Sub(s.LastItemAt).Round(time.Minute), s.QuietAfter.Round(time.Minute))
+		s.Reason = fmt.Sprintf("nothing new for %s (usually within %s)", now.Sub(s.LastItemAt).Round(time.Second), time.Duration(s.QuietAfter).Round(time.Second))
 	default:
 		s.State, s.Reason = StateOK, ""
 	}

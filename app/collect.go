@@ -1,0 +1,79 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/yuqing-dev/yuqing/api"
+	"github.com/yuqing-dev/yuqing/configs"
+	"github.com/yuqing-dev/yuqing/ingest/collect"
+)
+
+// sourceRegistry returns the source types this binary collects.
+func (a *App) sourceRegistry() *collect.Registry {
+	reg := collect.NewRegistry()
+	return reg
+}
+
+// replicaID names this process in leases: host, pid and a random part,
+// so that a restarted process does not inherit its predecessor's leases.
+func replicaID() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+// startCollectors builds the sources and runs them on stageCtx. The
+// pusher serves http_push sources from then on.
+func (a *App) startCollectors(stageCtx context.Context, wg *sync.WaitGroup) error {
+	soft, err := a.softState()
+	if err != nil {
+		return err
+	}
+	loc, _ := a.cfg.Index.Location() // valid: New validated cfg
+	r, err := collect.NewRunner(collect.Options{State: a.state, Dedup: soft, Producer: a.bus,
+		RawTopic: a.cfg.Bus.Topics.Raw, Owner: a.owner, Collect: a.cfg.Collect, Limits: a.cfg.Ingest.Limits(),
+		Location: loc, Logger: a.log, Registerer: a.reg}, a.sourceRegistry(), a.cfg.Sources)
+	if err != nil {
+		return fmt.Errorf("sources: %w", err)
+	}
+	a.pusher.Store(r.NewPusher(os.Getenv))
+	wg.Go(func() { r.Run(stageCtx) })
+	return nil
+}
+
+// sourceStatuses serves GET /api/v1/sources from the shared state.
+func (a *App) sourceStatuses(ctx context.Context) ([]collect.Status, error) {
+	loc, _ := a.cfg.Index.Location()
+	return collect.Statuses(ctx, a.state, loc, a.cfg.Sources, time.Now())
+}
+
+// lazyPusher answers 503 until the collectors are set up.
+type lazyPusher struct{ a *App }
+
+func (l lazyPusher) Push(ctx context.Context, name, token string, body []byte) (collect.PushResult, error) {
+	p := l.a.pusher.Load()
+	if p == nil {
+		return collect.PushResult{}, errors.New("collectors are starting")
+	}
+	return p.Push(ctx, name, token, body)
+}
+
+var _ api.Pusher = lazyPusher{}
+
+// hasPushSources reports whether any http_push source is configured.
+func hasPushSources(srcs []configs.Source) bool {
+	for _, s := range srcs {
+		if s.Type == configs.SourceHTTPPush {
+			return true
+		}
+	}
+	return false
+}
