@@ -13,11 +13,16 @@ import (
 	"github.com/yuqing-dev/yuqing/api"
 	"github.com/yuqing-dev/yuqing/configs"
 	"github.com/yuqing-dev/yuqing/ingest/collect"
+	"github.com/yuqing-dev/yuqing/ingest/kafkasrc"
 )
 
 // sourceRegistry returns the source types this binary collects.
 func (a *App) sourceRegistry() *collect.Registry {
 	reg := collect.NewRegistry()
+	lim := a.cfg.Ingest.Limits()
+	reg.Register(configs.SourceKafka, func(src configs.Source) (collect.Source, error) {
+		return kafkasrc.New(src, lim, time.Now, a.log.With("source", src.Name))
+	})
 	return reg
 }
 

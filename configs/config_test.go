@@ -196,3 +196,64 @@ func TestBuiltinDictParses(t *testing.T) {
 		}
 	}
 }
+
+// The commented example of every source type in yuqing.yaml must parse and
+// validate as written once uncommented.
+func TestSourceExamplesInYuqingYAMLParse(t *testing.T) {
+	data, err := os.ReadFile("yuqing.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var example []string
+	in := false
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(line, "#   sources:"):
+			in = true
+		case in && strings.HasPrefix(line, "#   "):
+		default:
+			in = false
+		}
+		if in {
+			example = append(example, strings.TrimPrefix(line, "#   "))
+		}
+	}
+	if len(example) < 10 {
+		t.Fatalf("no sources example found in yuqing.yaml (%d lines)", len(example))
+	}
+	cfg, err := Parse([]byte(strings.Join(example, "\n")))
+	if err != nil {
+		t.Fatalf("the sources example does not load: %v\n%s", err, strings.Join(example, "\n"))
+	}
+	types := map[string]bool{}
+	for _, s := range cfg.Sources {
+		types[s.Type] = true
+	}
+	for _, typ := range []string{SourceRSS, SourceWeb, SourceHTTPPush, SourceFile, SourceKafka} {
+		if !types[typ] {
+			t.Errorf("yuqing.yaml has no example of a %s source", typ)
+		}
+	}
+}
+
+func TestSourceConfigErrorsNameTheField(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"sources:\n  - {name: a, type: rss, url: 'ftp://x', interval: 30s}", `sources[0].url: "ftp://x" is not an http(s) URL`},
+		{"sources:\n  - {name: a, type: rss, url: 'http://x/feed', path: /tmp, interval: 30s}", "sources[0].path: is not used by a source of type rss"},
+		{"sources:\n  - {name: a, type: file, path: /tmp}", "sources[0].interval: must be at least 1s (or set schedule)"},
+		{"sources:\n  - {name: a, type: file, path: /tmp, schedule: 'every day'}", "sources[0].schedule:"},
+		{"sources:\n  - {name: a, type: http_push}", "sources[0].token: a push source needs token or token_env"},
+		{"sources:\n  - {name: a, type: kafka, topic: t}", "sources[0].brokers: at least one broker is needed"},
+		{"sources:\n  - {name: a, type: web, url: 'http://x/', interval: 1m}", "sources[0].selectors: must be set"},
+		{"sources:\n  - {name: A B, type: rss, url: 'http://x/', interval: 1m}", "sources[0].name:"},
+		{"sources:\n  - {name: a, type: ftp}", `sources[0].type: "ftp" is not a source type`},
+		{"sources:\n  - {name: a, type: http_push, token: x, interval: 1m}", "sources[0].interval: is not used by a source of type http_push"},
+		{"sources:\n  - {name: a, type: rss, url: 'http://x/', interval: 1m, colour: red}", "unknown key colour"},
+		{"sources:\n  - {name: a, type: http_push, token: x}\n  - {name: a, type: http_push, token: y}", `sources[1].name: "a" is used by another source`},
+	} {
+		_, err := Parse([]byte(tc.yaml))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s\n  error %v\n  want %q", tc.yaml, err, tc.want)
+		}
+	}
+}
