@@ -422,3 +422,33 @@ func counter(c prometheus.Counter) float64 {
 	_ = c.Write(&m)
 	return m.GetCounter().GetValue()
 }
+
+// hangingSource never answers until its context ends, like a site that
+// accepts the connection and sends nothing.
+type hangingSource struct{ entered chan struct{} }
+
+func (h hangingSource) Read(ctx context.Context, _ []byte) (Batch, error) {
+	select {
+	case h.entered <- struct{}{}:
+	default:
+	}
+	<-ctx.Done()
+	return Batch{}, ctx.Err()
+}
+
+func TestAHangingSourceDoesNotStallTheOthers(t *testing.T) {
+	f := newFixture(t)
+	hang := hangingSource{entered: make(chan struct{}, 1)}
+	f.reg.Register("hang", func(configs.Source) (Source, error) { return hang, nil })
+	ok := f.source("ok")
+	r := f.runner("r", nil, configs.Source{Name: "stuck", Type: "hang", Interval: 10 * time.Millisecond}, listConfig("ok", 10*time.Millisecond))
+	stop := start(t, r)
+	<-hang.entered
+	for i := range 3 {
+		ok.add(post("", fmt.Sprintf("http://ok.test/%d", i), fmt.Sprintf("正常数据源的第%d条内容，在另一个数据源卡住的时候照样按时送达，不受影响。", i)))
+	}
+	if got := f.take(3); len(got) != 3 {
+		t.Fatalf("got %d", len(got))
+	}
+	stop() // and the hanging read is cancelled on shutdown
+}
