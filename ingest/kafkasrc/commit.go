@@ -31,21 +31,30 @@ func (s *Source) ack(ctx context.Context, msgs []kafka.Message) error {
 		}
 	}
 	s.unacked = kept
+	r := s.r
 	s.mu.Unlock()
-	return s.commitPending(ctx)
+	if r == nil {
+		// The reader was dropped after an error; the next Read makes a
+		// new one and commits.
+		return fmt.Errorf("committing to %s: the reader is reconnecting; the next Read commits", s.where())
+	}
+	return s.commitPending(ctx, r)
 }
 
 // retryCommit commits what a failed Ack left, logging a failure (the next
-// Ack tries again).
-func (s *Source) retryCommit(ctx context.Context) {
-	if err := s.commitPending(ctx); err != nil {
+// Ack tries again). It waits at most probeTimeout: a new reader's commit
+// waits for the group join.
+func (s *Source) retryCommit(ctx context.Context, r *kafka.Reader) {
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	if err := s.commitPending(ctx, r); err != nil {
 		s.log.Warn("retrying the commit of acknowledged messages", "err", err)
 	}
 }
 
 // commitPending commits the acknowledged offsets not committed yet, never
 // moving a partition's commit backwards.
-func (s *Source) commitPending(ctx context.Context) error {
+func (s *Source) commitPending(ctx context.Context, r *kafka.Reader) error {
 	s.mu.Lock()
 	var todo []kafka.Message
 	for part, off := range s.commit {
@@ -60,7 +69,7 @@ func (s *Source) commitPending(ctx context.Context) error {
 		return nil
 	}
 	// CommitMessages commits offset+1 of each partition's message.
-	if err := s.r.CommitMessages(ctx, todo...); err != nil {
+	if err := r.CommitMessages(ctx, todo...); err != nil {
 		if errors.Is(err, io.ErrClosedPipe) || s.closed.Load() {
 			return ErrClosed
 		}

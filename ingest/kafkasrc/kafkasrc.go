@@ -53,17 +53,22 @@ type Source struct {
 	now                func() time.Time
 	log                *slog.Logger
 
-	r         *kafka.Reader
+	cfg       kafka.ReaderConfig
 	client    *kafka.Client
 	transport *kafka.Transport
 	closed    atomic.Bool
 	closeOnce sync.Once
+	closing   sync.WaitGroup // readers being dropped
 
 	maxBatch                       int
 	idleWait, batchWait, probeWait time.Duration
 	lastContact                    time.Time // only touched by Read
 
 	mu sync.Mutex
+	// r is the group reader, made by the first Read and dropped (leaving
+	// the group) when the brokers or the topic fail, so that kafka-go does
+	// not retry in the background between the runner's retries.
+	r *kafka.Reader
 	// unacked are the messages handed out by Reads and not acknowledged
 	// yet; the next Read returns them again.
 	unacked []kafka.Message
@@ -76,9 +81,10 @@ type Source struct {
 // New returns the Source of src, a kafka source (src.Brokers and src.Topic
 // set). It reads in consumer group src.Group, or "yuqing-source-" +
 // src.Name; a group without committed offsets starts at the topic's
-// oldest retained message. Records are parsed with lim and stamped with
-// now; Kind defaults to post. New does not connect: the first Read joins
-// the group. log nil means slog.Default().
+// oldest retained message, so a new source first reads the topic's whole
+// retained history. Records are parsed with lim and stamped with now
+// (nil means time.Now); Kind defaults to post. New does not connect: the
+// first Read joins the group. log nil means slog.Default().
 func New(src configs.Source, lim ingest.Limits, now func() time.Time, log *slog.Logger) (*Source, error) {
 	if len(src.Brokers) == 0 {
 		return nil, errors.New("brokers: at least one broker is needed")
@@ -116,7 +122,7 @@ func New(src configs.Source, lim ingest.Limits, now func() time.Time, log *slog.
 		lim:       lim,
 		now:       now,
 		log:       log,
-		r:         kafka.NewReader(cfg),
+		cfg:       cfg,
 		transport: transport,
 		client: &kafka.Client{Addr: kafka.TCP(src.Brokers...), Transport: transport,
 			Timeout: probeTimeout},
@@ -155,7 +161,7 @@ func readerConfig(brokers []string, topic, group string, log *slog.Logger) kafka
 		ReadBackoffMin:        50 * time.Millisecond,
 		ReadBackoffMax:        500 * time.Millisecond,
 		Logger:                debugLogger(log),
-		ErrorLogger:           warnLogger(log),
+		ErrorLogger:           &throttled{log: log, every: 10 * time.Second},
 	}
 }
 
@@ -168,10 +174,76 @@ func debugLogger(l *slog.Logger) kafka.Logger {
 	})
 }
 
-// warnLogger adapts a slog.Logger to kafka-go's error logging.
-func warnLogger(l *slog.Logger) kafka.Logger {
-	return kafka.LoggerFunc(func(msg string, args ...any) {
-		l.Warn(strings.TrimSpace(fmt.Sprintf(msg, args...)))
+// throttled is kafka-go's error logger: it logs at warn level at most once
+// per every, counting the messages it drops, as kafka-go repeats an error
+// on every retry (thousands a second for a missing topic).
+type throttled struct {
+	log     *slog.Logger
+	every   time.Duration
+	mu      sync.Mutex
+	last    time.Time
+	dropped int
+}
+
+func (t *throttled) Printf(msg string, args ...any) {
+	t.mu.Lock()
+	now := time.Now()
+	if !t.last.IsZero() && now.Sub(t.last) < t.every {
+		t.dropped++
+		t.mu.Unlock()
+		return
+	}
+	dropped := t.dropped
+	t.last, t.dropped = now, 0
+	t.mu.Unlock()
+	t.log.Warn(strings.TrimSpace(fmt.Sprintf(msg, args...)), "similar_dropped", dropped)
+}
+
+// reader returns the group reader. It makes one, when there is none, only
+// once a probe found the brokers and the topic: kafka-go retries a missing
+// topic in a tight loop (in which its reader also races with itself).
+func (s *Source) reader(ctx context.Context) (*kafka.Reader, error) {
+	s.mu.Lock()
+	r, closed := s.r, s.closed.Load()
+	s.mu.Unlock()
+	switch {
+	case closed:
+		return nil, ErrClosed
+	case r != nil:
+		return r, nil
+	}
+	if err := s.probe(ctx); err != nil {
+		return nil, err
+	}
+	s.lastContact = time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed.Load() {
+		return nil, ErrClosed
+	}
+	if s.r == nil {
+		s.r = kafka.NewReader(s.cfg)
+	}
+	return s.r, nil
+}
+
+// dropReader closes the reader after an error, in the background (a dial
+// in progress may hold it for the dial timeout; Close waits for it). The
+// next Read makes a new reader, which rejoins the group at its committed
+// offsets.
+func (s *Source) dropReader() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.r
+	if r == nil {
+		return
+	}
+	s.r = nil
+	// Added under mu, so never after Close began waiting.
+	s.closing.Go(func() {
+		if err := r.Close(); err != nil {
+			s.log.Warn("closing the reader after an error", "err", err)
+		}
 	})
 }
 
@@ -183,10 +255,17 @@ func warnLogger(l *slog.Logger) kafka.Logger {
 func (s *Source) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
+		s.mu.Lock()
 		s.closed.Store(true)
-		if cerr := s.r.Close(); cerr != nil {
-			err = fmt.Errorf("leaving group %s on topic %s: %w", s.group, s.topic, cerr)
+		r := s.r
+		s.r = nil
+		s.mu.Unlock()
+		if r != nil {
+			if cerr := r.Close(); cerr != nil {
+				err = fmt.Errorf("leaving group %s on topic %s: %w", s.group, s.topic, cerr)
+			}
 		}
+		s.closing.Wait()
 		s.transport.CloseIdleConnections()
 	})
 	return err

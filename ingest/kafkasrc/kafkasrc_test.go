@@ -4,12 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"maps"
 	"net"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/yuqing-dev/yuqing/configs"
 	"github.com/yuqing-dev/yuqing/ingest"
@@ -241,5 +246,70 @@ func TestNewNeedsBrokersAndTopic(t *testing.T) {
 			s.Close()
 			t.Errorf("New(%+v) succeeded", src)
 		}
+	}
+}
+
+func TestIdleTopicGivesEmptyBatches(t *testing.T) {
+	tp := newTopic(t, 2)
+	s := tp.source("crawler", "")
+	for i := range 3 {
+		start := time.Now()
+		b, err := s.Read(ctxFor(t, 20*time.Second), nil)
+		if err != nil || len(b.Posts)+len(b.Rejects) != 0 || b.Ack != nil || b.Cursor != nil || !b.More {
+			t.Fatalf("Read %d on an empty topic = %+v, %v; want an empty batch with More", i, b, err)
+		}
+		if d := time.Since(start); d > 8*time.Second {
+			t.Errorf("Read %d took %v", i, d)
+		}
+	}
+	// A record produced now is read by the same source.
+	tp.produce(`{"text":"终于来了"}`)
+	if b := read(t, s, 1, true); b.Posts[0].Text != "终于来了" {
+		t.Errorf("read %+v", b.Posts)
+	}
+}
+
+// countingHandler counts warnings.
+type countingHandler struct {
+	slog.Handler
+	warns *atomic.Int64
+}
+
+func (h countingHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelWarn {
+		h.warns.Add(1)
+	}
+	return nil
+}
+
+func (h countingHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return countingHandler{h.Handler.WithAttrs(as), h.warns}
+}
+
+func TestMissingTopicIsAnError(t *testing.T) {
+	// A cluster that does not create topics on demand, unlike testkafka's.
+	c, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	var warns atomic.Int64
+	log := slog.New(countingHandler{slog.NewTextHandler(io.Discard, nil), &warns})
+	src := configs.Source{Name: "m", Type: configs.SourceKafka, Brokers: c.ListenAddrs(), Topic: "not-there"}
+	s, err := kafkasrc.New(src, ingest.DefaultLimits(), nil, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := range 3 {
+		_, err := s.Read(ctxFor(t, 10*time.Second), nil)
+		if err == nil || !strings.Contains(err.Error(), "not-there") || !strings.Contains(err.Error(), "Unknown Topic") {
+			t.Errorf("Read %d: %v; want an error naming the missing topic", i, err)
+		}
+	}
+	// kafka-go retries a missing topic in a tight loop, logging each time;
+	// the source drops the reader and throttles the log.
+	if n := warns.Load(); n > 20 {
+		t.Errorf("%d warnings logged for 3 Reads", n)
 	}
 }

@@ -30,16 +30,21 @@ import (
 // failed Ack left.
 //
 // Read returns an error naming the topic and brokers when ctx ends before
-// anything was fetched, or when the source has heard nothing from the
-// brokers for a while and a metadata probe fails (brokers unreachable,
-// topic missing); it never blocks past ctx. After Close it returns
+// anything was fetched, when the reader fails, or when a metadata probe
+// fails (brokers unreachable, topic missing). Probes are made before the
+// group is joined and when the source has heard nothing from the brokers
+// for a while. Read never blocks much past ctx. After Close it returns
 // ErrClosed.
 func (s *Source) Read(ctx context.Context, _ []byte) (collect.Batch, error) {
 	if s.closed.Load() {
 		return collect.Batch{}, ErrClosed
 	}
-	s.retryCommit(ctx)
-	msgs, err := s.fetch(ctx)
+	r, err := s.reader(ctx)
+	if err != nil {
+		return collect.Batch{}, err
+	}
+	s.retryCommit(ctx, r)
+	msgs, err := s.fetch(ctx, r)
 	if err != nil {
 		return collect.Batch{}, err
 	}
@@ -52,12 +57,12 @@ func (s *Source) Read(ctx context.Context, _ []byte) (collect.Batch, error) {
 }
 
 // fetch returns the unacknowledged messages followed by newly fetched ones.
-func (s *Source) fetch(ctx context.Context) ([]kafka.Message, error) {
+func (s *Source) fetch(ctx context.Context, r *kafka.Reader) ([]kafka.Message, error) {
 	s.mu.Lock()
 	msgs := append([]kafka.Message(nil), s.unacked...)
 	s.mu.Unlock()
 	if len(msgs) == 0 {
-		m, err := s.first(ctx)
+		m, err := s.first(ctx, r)
 		if err != nil || m == nil {
 			return nil, err
 		}
@@ -72,7 +77,7 @@ func (s *Source) fetch(ctx context.Context) ([]kafka.Message, error) {
 	for len(msgs) < s.maxBatch {
 		// A FetchMessage that gives up on wctx leaves its message queued
 		// in the reader for the next Read.
-		m, err := s.r.FetchMessage(wctx)
+		m, err := r.FetchMessage(wctx)
 		if err != nil {
 			if wctx.Err() == nil {
 				if err := s.fetchErr(ctx, err); errors.Is(err, ErrClosed) {
@@ -98,22 +103,27 @@ func (s *Source) fetch(ctx context.Context) ([]kafka.Message, error) {
 
 // first waits up to idleWait for a message. Without one it returns nil,
 // after probing the brokers when nothing was heard from them for
-// probeWait.
-func (s *Source) first(ctx context.Context) (*kafka.Message, error) {
+// probeWait. When the reader or the probe fails, the reader is dropped.
+func (s *Source) first(ctx context.Context, r *kafka.Reader) (*kafka.Message, error) {
 	wctx, cancel := context.WithTimeout(ctx, s.idleWait)
 	defer cancel()
-	m, err := s.r.FetchMessage(wctx)
+	m, err := r.FetchMessage(wctx)
 	switch {
 	case err == nil:
 		return &m, nil
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("waiting for messages from %s: %w", s.where(), ctx.Err())
 	case wctx.Err() == nil:
-		return nil, s.fetchErr(ctx, err)
+		err = s.fetchErr(ctx, err)
+		if !errors.Is(err, ErrClosed) {
+			s.dropReader()
+		}
+		return nil, err
 	case time.Since(s.lastContact) < s.probeWait:
 		return nil, nil
 	}
 	if err := s.probe(ctx); err != nil {
+		s.dropReader()
 		return nil, err
 	}
 	s.lastContact = time.Now()
