@@ -13,13 +13,25 @@ import (
 	"github.com/yuqing-dev/yuqing/api"
 	"github.com/yuqing-dev/yuqing/configs"
 	"github.com/yuqing-dev/yuqing/ingest/collect"
+	"github.com/yuqing-dev/yuqing/ingest/fetch"
+	"github.com/yuqing-dev/yuqing/ingest/filesrc"
 	"github.com/yuqing-dev/yuqing/ingest/kafkasrc"
+	"github.com/yuqing-dev/yuqing/ingest/rss"
 )
 
 // sourceRegistry returns the source types this binary collects.
 func (a *App) sourceRegistry() *collect.Registry {
 	reg := collect.NewRegistry()
 	lim := a.cfg.Ingest.Limits()
+	fo := fetch.FromConfig(a.cfg.Collect)
+	fo.Logger = a.log
+	fc := fetch.New(fo) // one client: per-host limits hold across sources
+	reg.Register(configs.SourceRSS, func(src configs.Source) (collect.Source, error) {
+		return rss.New(src, fc, lim, time.Now)
+	})
+	reg.Register(configs.SourceFile, func(src configs.Source) (collect.Source, error) {
+		return filesrc.New(src, lim, time.Now, a.log.With("source", src.Name))
+	})
 	reg.Register(configs.SourceKafka, func(src configs.Source) (collect.Source, error) {
 		return kafkasrc.New(src, lim, time.Now, a.log.With("source", src.Name))
 	})

@@ -3,9 +3,16 @@ package app
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/yuqing-dev/yuqing/configs"
 )
@@ -88,4 +95,116 @@ func errCode(m map[string]any) string {
 	e, _ := m["error"].(map[string]any)
 	c, _ := e["code"].(string)
 	return c
+}
+
+// feedSite serves an RSS feed whose items the test sets, and a broken feed.
+type feedSite struct {
+	mu    sync.Mutex
+	items []string // item xml
+}
+
+func (f *feedSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/feed.xml":
+		f.mu.Lock()
+		items := strings.Join(f.items, "")
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>本地新闻</title>%s</channel></rss>`, items)
+	case "/broken.xml":
+		http.Error(w, "upstream exploded", http.StatusInternalServerError)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func rssItem(n int, text string) string {
+	return fmt.Sprintf(`<item><guid>item-%d</guid><title>新闻%d</title><link>http://news.test/%d</link><description>%s</description><pubDate>Thu, 26 Nov 2026 08:%02d:00 +0800</pubDate></item>`, n, n, n, text, n%60)
+}
+
+func collectTestConfig(t *testing.T) configs.Config {
+	cfg := embeddedConfig(t)
+	cfg.Collect.PerHostRate = 100
+	cfg.Collect.BackoffInitial = 50 * time.Millisecond
+	cfg.Collect.BackoffMax = 100 * time.Millisecond
+	cfg.Collect.LeaseTTL = time.Second
+	return cfg
+}
+
+func TestSourcesReportFailingAndQuiet(t *testing.T) {
+	site := &feedSite{items: []string{rssItem(1, "某区发布暴雨橙色预警，请市民减少外出。")}}
+	hs := httptest.NewServer(site)
+	defer hs.Close()
+	cfg := collectTestConfig(t)
+	cfg.Sources = []configs.Source{
+		{Name: "local-news", Type: configs.SourceRSS, URL: hs.URL + "/feed.xml", Interval: time.Second, QuietAfter: 1500 * time.Millisecond},
+		{Name: "broken", Type: configs.SourceRSS, URL: hs.URL + "/broken.xml", Interval: time.Second},
+	}
+	s := startApp(t, cfg)
+	s.waitSearch("暴雨 预警", 1)
+	site.mu.Lock()
+	site.items = append(site.items, rssItem(2, "地铁二号线因设备故障临时停运，乘客请改乘公交。"))
+	site.mu.Unlock()
+	s.waitSearch("地铁 停运", 1)
+	var st map[string]map[string]any
+	waitUntil(t, "broken failing", func() bool {
+		st = s.sourcesByName()
+		return st["broken"]["state"] == "failing" && st["local-news"]["state"] == "ok"
+	})
+	if st["local-news"]["items_today"] != 2.0 || st["local-news"]["last_item_at"] == nil {
+		t.Errorf("local-news %v", st["local-news"])
+	}
+	if msg, _ := st["broken"]["last_error"].(string); !strings.Contains(msg, "500") || !strings.Contains(msg, "/broken.xml") {
+		t.Errorf("broken last_error %q", msg)
+	}
+	// local-news keeps answering but has nothing new: quiet after 1.5s
+	waitUntil(t, "local-news quiet", func() bool { return s.sourcesByName()["local-news"]["state"] == "quiet" })
+	st = s.sourcesByName()
+	if st["local-news"]["last_success"] == nil || st["local-news"]["consecutive_failures"] != 0.0 {
+		t.Errorf("quiet source %v", st["local-news"])
+	}
+	// the quiet gauge is set by the next poll
+	waitUntil(t, "the quiet gauge", func() bool { return strings.Contains(s.metricsText(), `yuqing_source_quiet{source="local-news"} 1`) })
+	metrics := s.metricsText()
+	for _, want := range []string{`yuqing_source_polls_total{result="error",source="broken"}`, `yuqing_source_items_total{source="local-news"} 2`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+func TestFileSourceDropFolder(t *testing.T) {
+	cfg := collectTestConfig(t)
+	inbox := filepath.Join(t.TempDir(), "inbox")
+	cfg.Sources = []configs.Source{{Name: "sms-drop", Type: configs.SourceFile, Path: inbox, Kind: "sms", Interval: time.Second}}
+	s := startApp(t, cfg)
+	lines := `{"sender":"10690000","text":"【公安提醒】冒充客服退款的都是诈骗，请勿转账。","received_at":"2026-11-26T10:00:00+08:00"}
+{"sender":"10690001","text":""}
+`
+	if err := os.WriteFile(filepath.Join(inbox, "batch-1.jsonl.tmp"), []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(inbox, "batch-1.jsonl.tmp"), filepath.Join(inbox, "batch-1.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	s.waitSearch("冒充 客服", 1)
+	waitUntil(t, "the file moved to done/", func() bool {
+		_, err := os.Stat(filepath.Join(inbox, "done", "batch-1.jsonl"))
+		return err == nil
+	})
+	st := s.sourcesByName()["sms-drop"]
+	if st["items_today"] != 1.0 || st["rejects_today"] != 1.0 {
+		t.Errorf("status %v", st)
+	}
+}
+
+func (s *testServer) metricsText() string {
+	s.t.Helper()
+	resp, err := http.Get(s.base + "/metrics")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
