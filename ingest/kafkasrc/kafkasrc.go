@@ -25,8 +25,7 @@ var (
 // ErrClosed is returned by Read and Ack once the Source is closed.
 var ErrClosed = errors.New("kafka source closed")
 
-// Timing of a Read. They are fields of Source (set from these) so that
-// tests inside the package can shorten them.
+// Limits and timing of a Read, copied into each Source.
 const (
 	// maxBatch is the most messages one Read returns.
 	maxBatch = 500
