@@ -87,13 +87,12 @@ func (b *textBuilder) walk(n *html.Node, pre bool) {
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' }
 
 // tidyLines trims every line, drops blank ones and collapses the spaces
-// inside lines (non-breaking and ideographic spaces included).
+// inside lines (any Unicode space, ideographic and non-breaking
+// included).
 func tidyLines(s string) string {
 	var out []string
 	for line := range strings.SplitSeq(s, "\n") {
-		line = strings.Join(strings.FieldsFunc(line, func(r rune) bool {
-			return r == ' ' || r == '\t' || r == '\r' || r == '\f' || r == '\u00a0' || r == '\u3000'
-		}), " ")
+		line = strings.Join(strings.Fields(line), " ")
 		if line != "" {
 			out = append(out, line)
 		}

@@ -1,6 +1,9 @@
 package fetch
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestHTMLText(t *testing.T) {
 	tests := []struct{ name, in, want string }{
@@ -21,4 +24,21 @@ func TestHTMLText(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzHTMLText(f *testing.F) {
+	for _, s := range []string{"<p>a</p><p>b</p>", "<script>x</script>y", "<pre>a\nb</pre>", "a&amp;<br>b", "<<<>>>", "\u3000中文"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := HTMLText(s)
+		if out == "" {
+			return
+		}
+		for line := range strings.SplitSeq(out, "\n") {
+			if line == "" || strings.TrimSpace(line) != line {
+				t.Fatalf("HTMLText(%q) = %q: blank or untrimmed line", s, out)
+			}
+		}
+	})
 }

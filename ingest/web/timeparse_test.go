@@ -34,3 +34,16 @@ func TestParseTime(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"2026-03-01 09:30", "2026年3月1日", "发布时间：2026/3/1 9:05", "2026-03-01T09:30:00+08:00", "9999年99月99日 99:99"} {
+		f.Add(s, "")
+	}
+	f.Add("01/03/2026", "02/01/2006")
+	loc := time.FixedZone("CST", 8*3600)
+	f.Fuzz(func(t *testing.T, s, layout string) {
+		if got, ok := parseTime(s, layout, loc); !ok && !got.IsZero() {
+			t.Fatalf("parseTime(%q, %q) = %s, %v", s, layout, got, ok)
+		}
+	})
+}
