@@ -17,6 +17,7 @@ import (
 	"github.com/yuqing-dev/yuqing/ingest/filesrc"
 	"github.com/yuqing-dev/yuqing/ingest/kafkasrc"
 	"github.com/yuqing-dev/yuqing/ingest/rss"
+	"github.com/yuqing-dev/yuqing/ingest/web"
 )
 
 // sourceRegistry returns the source types this binary collects.
@@ -28,6 +29,9 @@ func (a *App) sourceRegistry() *collect.Registry {
 	fc := fetch.New(fo) // one client: per-host limits hold across sources
 	reg.Register(configs.SourceRSS, func(src configs.Source) (collect.Source, error) {
 		return rss.New(src, fc, lim, time.Now)
+	})
+	reg.Register(configs.SourceWeb, func(src configs.Source) (collect.Source, error) {
+		return web.New(src, fc, lim, time.Now)
 	})
 	reg.Register(configs.SourceFile, func(src configs.Source) (collect.Source, error) {
 		return filesrc.New(src, lim, time.Now, a.log.With("source", src.Name))

@@ -41,12 +41,20 @@ type outcome struct {
 	produced []ingest.Post
 	dups     []ingest.Post
 	rejects  []ingest.Reject
+	// claim records the dedup keys of produced, so later copies are
+	// dropped. It is called once they are durable and the source's cursor
+	// is stored: a crash before it re-reads nothing (the cursor moved on)
+	// and a crash before the cursor re-reads the batch, which then goes
+	// through again (same ids, stored once by the index) rather than being
+	// dropped as seen and lost. nil when nothing was produced.
+	claim func(ctx context.Context) error
 }
 
 // deliver validates posts (what a source built itself may break the
-// rules), drops the ones seen from another item within the window, and
+// rules), drops the ones already delivered within the window, and
 // produces the rest to the raw topic. It returns only once they are
-// durable; on error nothing may be assumed produced.
+// durable; on error nothing may be assumed produced. The caller then
+// calls out.claim.
 func (d *deliverer) deliver(ctx context.Context, src configs.Source, posts []ingest.Post) (outcome, error) {
 	var out outcome
 	origin := ingest.Origin{Region: src.Region, Labels: src.Labels}
@@ -105,15 +113,15 @@ func (d *deliverer) deliver(ctx context.Context, src configs.Source, posts []ing
 	}
 	d.metrics.items.WithLabelValues(src.Name).Add(float64(len(keep)))
 	out.produced = keep
-	// Claim the keys only now that the posts are durable: a crash before
-	// this line makes the re-read batch go through again (same ids, which
-	// the index stores once) instead of being dropped as seen and lost.
-	for i, p := range keep {
-		for _, k := range keys[i] {
-			if _, err := d.dedup.SetNX(ctx, k, []byte(p.ID), d.window); err != nil {
-				return out, fmt.Errorf("recording dedup key of %s: %w", p.ID, err)
+	out.claim = func(ctx context.Context) error {
+		for i, p := range keep {
+			for _, k := range keys[i] {
+				if _, err := d.dedup.SetNX(ctx, k, []byte(p.ID), d.window); err != nil {
+					return fmt.Errorf("recording dedup key of %s: %w", p.ID, err)
+				}
 			}
 		}
+		return nil
 	}
 	return out, nil
 }

@@ -71,6 +71,10 @@ func (p *Pusher) Push(ctx context.Context, name, token string, body []byte) (Pus
 	b := ingest.ParseFrom(body, r.o.Now().UTC(), r.o.Limits, ingest.Origin{Source: src.Name, Kind: kind,
 		Region: src.Region, Labels: src.Labels, Mapping: src.Mapping})
 	out, err := r.deliver.deliver(ctx, src, b.Posts)
+	if err == nil && out.claim != nil {
+		// durable: a retry of this request is now dropped as a duplicate
+		err = out.claim(ctx)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	st, serr := r.book.load(ctx, src)

@@ -295,6 +295,11 @@ func (l *sourceLoop) readAll(ctx context.Context, st *Status) (int, error) {
 				return produced, fmt.Errorf("storing cursor: %w", err)
 			}
 		}
+		if out.claim != nil {
+			if err := out.claim(ctx); err != nil {
+				return produced, err
+			}
+		}
 		if b.Ack != nil {
 			if err := b.Ack(ctx); err != nil {
 				l.log.WarnContext(ctx, "acknowledging batch (it is retried by the next read)", "err", err)

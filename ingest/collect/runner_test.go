@@ -290,6 +290,12 @@ func TestDedupClaimsOnlyWhatWasProduced(t *testing.T) {
 	if err != nil || len(out.produced) != 1 {
 		t.Fatalf("retry after a failed produce: %+v %v", out, err)
 	}
+	if again, _ := d.deliver(context.Background(), src, []ingest.Post{p}); len(again.produced) != 1 {
+		t.Fatalf("unclaimed (the cursor was not stored): %+v", again)
+	}
+	if err := out.claim(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	again, err := d.deliver(context.Background(), src, []ingest.Post{p})
 	if err != nil || len(again.dups) != 1 || len(again.produced) != 0 {
 		t.Fatalf("the same item again: %+v %v", again, err)

@@ -52,7 +52,7 @@ type Status struct {
 	QuietAfter Seconds `json:"quiet_after_seconds"`
 	// Gap is the smoothed time between productive polls.
 	Gap        Seconds `json:"gap_seconds"`
-	Productive int           `json:"productive_polls"`
+	Productive int     `json:"productive_polls"`
 	// Duplicates and Rejects count what was dropped today.
 	DuplicatesToday int64 `json:"duplicates_today"`
 	RejectsToday    int64 `json:"rejects_today"`
