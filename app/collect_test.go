@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,7 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yuqing-dev/yuqing/bus"
+	"github.com/yuqing-dev/yuqing/bus/kafkabus"
 	"github.com/yuqing-dev/yuqing/configs"
+	"github.com/yuqing-dev/yuqing/internal/testkafka"
 )
 
 // push sends body to a push source with token ("" sends none).
@@ -207,4 +211,39 @@ func (s *testServer) metricsText() string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
+}
+
+// An embedded server reads another team's crawler topic through a kafka
+// source (the cluster is kfake, the client the real kafka-go one).
+func TestKafkaSourceFromAnEmbeddedServer(t *testing.T) {
+	brokers := testkafka.Brokers(t)
+	ext, err := kafkabus.New(kafkabus.Config{Brokers: brokers, ClientID: "crawler", Partitions: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ext.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := ext.EnsureTopics(ctx, "crawler.posts"); err != nil {
+		t.Fatal(err)
+	}
+	cfg := collectTestConfig(t)
+	cfg.Sources = []configs.Source{{Name: "crawler", Type: configs.SourceKafka, Brokers: brokers, Topic: "crawler.posts",
+		Mapping: map[string]string{"content": "text", "link": "url"}}}
+	s := startApp(t, cfg)
+	if err := ext.Produce(ctx,
+		bus.Message{Topic: "crawler.posts", Key: []byte("1"), Value: []byte(`{"content":"某化工厂发生泄漏，周边居民紧急疏散。","link":"http://crawl.test/1","site":"bbs"}`)},
+		bus.Message{Topic: "crawler.posts", Key: []byte("2"), Value: []byte(`{"link":"http://crawl.test/2"}`)},
+	); err != nil {
+		t.Fatal(err)
+	}
+	hits := s.waitSearch("化工厂 泄漏", 1)["hits"].([]any)
+	doc := hits[0].(map[string]any)["doc"].(map[string]any)
+	if doc["source"] != "crawler" || doc["url"] != "http://crawl.test/1" {
+		t.Errorf("doc %v", doc)
+	}
+	waitUntil(t, "kafka source status", func() bool {
+		st := s.sourcesByName()["crawler"]
+		return st["state"] == "ok" && st["items_today"] == 1.0 && st["rejects_today"] == 1.0
+	})
 }
