@@ -375,7 +375,18 @@ func TestQuietWhenANormallyProductiveSourceStops(t *testing.T) {
 }
 
 func TestOnlyTheLeaseHolderPollsAndASurvivorTakesOver(t *testing.T) {
+	t.Run("local", func(t *testing.T) { testLeases(t, nil) })
+	// Two replicas with their own Redis clients, as in distributed mode.
+	t.Run("redis", func(t *testing.T) { testLeases(t, teststate.Redis(t)) })
+}
+
+func testLeases(t *testing.T, connect func() state.Store) {
 	f := newFixture(t)
+	stores := []state.Store{f.state, f.state}
+	if connect != nil {
+		stores = []state.Store{connect(), connect()}
+		f.state = stores[0]
+	}
 	ls := f.source("shared")
 	cfg := listConfig("shared", 10*time.Millisecond)
 	// A replica that died holding the lease: nobody renews it.
@@ -384,7 +395,9 @@ func TestOnlyTheLeaseHolderPollsAndASurvivorTakesOver(t *testing.T) {
 		t.Fatal(ok, err)
 	}
 	died := time.Now()
+	f.state = stores[0]
 	a := f.runner("a", nil, cfg)
+	f.state = stores[1]
 	b := f.runner("b", nil, cfg)
 	start(t, a)
 	start(t, b)
