@@ -118,10 +118,14 @@ func (t *tracker) lines(off int64) int {
 	return int(t.nl)
 }
 
-// checkHeader refuses a header naming a column twice.
+// checkHeader refuses a header naming a column twice or not in UTF-8
+// (it is kept in the cursor, as JSON).
 func checkHeader(h []string) error {
 	seen := map[string]bool{}
 	for _, name := range h {
+		if !utf8.ValidString(name) {
+			return fmt.Errorf("the header row is not valid UTF-8 (nor GB18030): %q", name)
+		}
 		if name != "" && seen[name] {
 			return fmt.Errorf("the header row names column %q twice", name)
 		}
