@@ -2,6 +2,7 @@ package configs
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +14,11 @@ import (
 // Config is the whole server configuration.
 type Config struct {
 	// DataDir holds the index, the embedded bus log and local state.
-	DataDir  string   `yaml:"data_dir"`
+	DataDir string `yaml:"data_dir"`
+	// Roles are the parts of the pipeline this process runs: collect,
+	// analyze, index, alert, api, report. Empty means all of them (the
+	// only choice in embedded mode). `serve --roles` overrides it.
+	Roles    []string `yaml:"roles"`
 	HTTP     HTTP     `yaml:"http"`
 	Ingest   Ingest   `yaml:"ingest"`
 	Bus      Bus      `yaml:"bus"`
@@ -183,6 +188,10 @@ type Index struct {
 	// @daily, @every 30m; in Timezone) on which expired partitions are
 	// dropped; they are also dropped at start.
 	RetentionSchedule string `yaml:"retention_schedule"`
+	// RemoteURL is the HTTP address of the process running the index
+	// role (http://yuqing-index:8080). A process that serves the API
+	// without the index role searches through it.
+	RemoteURL string `yaml:"remote_url"`
 }
 
 // Location returns the time zone of Timezone (valid after Validate).
@@ -297,6 +306,35 @@ type EscalationStep struct {
 type Log struct {
 	Level  string `yaml:"level"`
 	Format string `yaml:"format"`
+}
+
+// Roles.
+const (
+	RoleCollect = "collect"
+	RoleAnalyze = "analyze"
+	RoleIndex   = "index"
+	RoleAlert   = "alert"
+	RoleAPI     = "api"
+	RoleReport  = "report"
+)
+
+// AllRoles are the roles in pipeline order.
+var AllRoles = []string{RoleCollect, RoleAnalyze, RoleIndex, RoleAlert, RoleAPI, RoleReport}
+
+// Runs reports whether this process runs role.
+func (c Config) Runs(role string) bool {
+	return len(c.Roles) == 0 || slices.Contains(c.Roles, role)
+}
+
+// ParseRoles parses a comma-separated role list ("analyze,index").
+func ParseRoles(s string) []string {
+	var out []string
+	for _, r := range strings.Split(s, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Default returns the embedded single-machine configuration.

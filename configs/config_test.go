@@ -257,3 +257,37 @@ func TestSourceConfigErrorsNameTheField(t *testing.T) {
 		}
 	}
 }
+
+func TestRolesValidation(t *testing.T) {
+	dist, err := Load("distributed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*Config)
+		want string // "" = valid
+	}{
+		{"all roles embedded", func(c *Config) { *c = Default(); c.Roles = AllRoles }, ""},
+		{"split embedded", func(c *Config) { *c = Default(); c.Roles = []string{RoleAnalyze} }, "needs bus.type kafka and state.type redis"},
+		{"unknown role", func(c *Config) { c.Roles = []string{"indexer"} }, `"indexer" is not a role`},
+		{"analyze only", func(c *Config) { c.Roles = []string{RoleAnalyze} }, ""},
+		{"api without index nor remote", func(c *Config) { c.Roles = []string{RoleAPI} }, "index.remote_url"},
+		{"api with remote", func(c *Config) {
+			c.Roles = []string{RoleAPI, RoleCollect}
+			c.Index.RemoteURL = "http://yuqing-index:8080"
+		}, ""},
+		{"split on local state", func(c *Config) { c.Roles = []string{RoleIndex}; c.State.Type = StateLocal }, "needs bus.type kafka and state.type redis"},
+	} {
+		c := dist
+		c.Roles = nil
+		tc.edit(&c)
+		err := c.Validate()
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	if got := ParseRoles(" analyze, index,,"); !slices.Equal(got, []string{"analyze", "index"}) {
+		t.Errorf("ParseRoles %q", got)
+	}
+}

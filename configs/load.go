@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -74,6 +75,19 @@ func (c Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		bad("data_dir", "must be set")
+	}
+	for _, r := range c.Roles {
+		if !slices.Contains(AllRoles, r) {
+			bad("roles", "%q is not a role (%s)", r, strings.Join(AllRoles, ", "))
+		}
+	}
+	if split := len(c.Roles) > 0 && !allRoles(c); split && (c.Bus.Type != BusKafka || c.State.Type != StateRedis) {
+		bad("roles", "running some of the roles (%s) needs bus.type kafka and state.type redis: the other processes share them; embedded mode runs every role in one process", strings.Join(c.Roles, ","))
+	}
+	if c.Runs(RoleAPI) && !c.Runs(RoleIndex) {
+		if u, err := url.Parse(c.Index.RemoteURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("index.remote_url", "%q is not an http(s) URL; a process with the api role and without the index role searches through the index role at this URL", c.Index.RemoteURL)
+		}
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 		bad("http.listen", "%q is not host:port", c.HTTP.Listen)
@@ -244,4 +258,14 @@ func (i Index) validate(bad func(field, format string, args ...any)) {
 	if _, err := cron.ParseStandard(i.RetentionSchedule); err != nil {
 		bad("index.retention_schedule", "%q is not a cron schedule like @hourly or \"0 3 * * *\" (%v)", i.RetentionSchedule, err)
 	}
+}
+
+// allRoles reports whether c runs every role.
+func allRoles(c Config) bool {
+	for _, r := range AllRoles {
+		if !c.Runs(r) {
+			return false
+		}
+	}
+	return true
 }
