@@ -21,6 +21,7 @@ const (
 	CodeInternal       = "internal"
 	CodeBadCharset     = "bad_charset"
 	CodeUnauthorized   = "unauthorized"
+	CodeOverloaded     = "overloaded"
 )
 
 type errorBody struct {

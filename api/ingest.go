@@ -32,6 +32,9 @@ type parseFunc func(body []byte, now time.Time, lim ingest.Limits) ingest.Batch
 // ones to the raw topic, and answer 202 only once they are durable.
 func (s *Server) ingest(endpoint string, parse parseFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if s.overloaded(w) {
+			return
+		}
 		body, ok := s.readBody(w, r)
 		if !ok {
 			return
@@ -108,4 +111,22 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 		}
 	}
 	return body, true
+}
+
+// overloaded answers 503 with Retry-After while the backlog of records
+// accepted but not yet indexed is above MaxBacklog: the client keeps its
+// records and retries, instead of the pipeline queueing without bound.
+func (s *Server) overloaded(w http.ResponseWriter) bool {
+	if s.opts.MaxBacklog <= 0 || s.opts.Backlog == nil {
+		return false
+	}
+	n := s.opts.Backlog()
+	if n <= s.opts.MaxBacklog {
+		return false
+	}
+	s.metrics.overloaded.Inc()
+	w.Header().Set("Retry-After", "2")
+	writeError(w, http.StatusServiceUnavailable, CodeOverloaded,
+		fmt.Sprintf("%d records are waiting to be indexed (limit %d); nothing was accepted, retry after 2s", n, s.opts.MaxBacklog))
+	return true
 }

@@ -9,6 +9,8 @@ type metrics struct {
 	accepted *prometheus.CounterVec
 	rejected *prometheus.CounterVec
 	requests *prometheus.HistogramVec
+	// overloaded counts ingest requests refused by back-pressure.
+	overloaded prometheus.Counter
 }
 
 // newMetrics registers the API's metrics with reg; a nil reg means none
@@ -29,5 +31,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help:    "HTTP request latency by route and status class.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 		}, []string{"route", "status"}),
+		overloaded: f.NewCounter(prometheus.CounterOpts{
+			Name: "yuqing_ingest_overloaded_total",
+			Help: "Ingest requests answered 503 because too many records wait to be indexed.",
+		}),
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -70,6 +72,17 @@ type Options struct {
 	Registerer prometheus.Registerer
 	Gatherer   prometheus.Gatherer
 	Logger     *slog.Logger
+	// Public serves the public API (ingest, alerts, rules, sources…);
+	// without it only health, metrics and the index routes are served (an
+	// index-role process, which API processes search through).
+	Public bool
+	// IndexProxy, when set and Search is nil, forwards the index routes
+	// (search, docs, histogram, rule backtests) to the index role there.
+	IndexProxy *url.URL
+	// Backlog returns the records ingested but not yet indexed; when it is
+	// above MaxBacklog (> 0) ingest answers 503 with Retry-After.
+	Backlog    func() int64
+	MaxBacklog int64
 	// Now is the clock (receipt times); default time.Now.
 	Now func() time.Time
 }
@@ -102,6 +115,50 @@ func New(opts Options) *Server {
 }
 
 func (s *Server) routes() {
+	s.indexRoutes()
+	if s.opts.Public {
+		s.publicRoutes()
+	}
+	s.handle("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.handle("GET /readyz", s.readyz)
+	if s.opts.Gatherer != nil {
+		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path))
+	})
+}
+
+// indexRoutes are served where the index is, and proxied to it from API
+// processes without it.
+func (s *Server) indexRoutes() {
+	routes := []string{"GET /api/v1/search", "GET /api/v1/docs/{id}", "GET /api/v1/stats/histogram", "POST /api/v1/rules/test"}
+	if s.opts.Search == nil {
+		if s.opts.IndexProxy != nil && s.opts.Public {
+			proxy := httputil.NewSingleHostReverseProxy(s.opts.IndexProxy)
+			proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+				s.log.WarnContext(r.Context(), "index role unreachable", "url", s.opts.IndexProxy.String(), "err", err)
+				w.Header().Set("Retry-After", "1")
+				writeError(w, http.StatusServiceUnavailable, CodeUnavailable, "the index role at "+s.opts.IndexProxy.String()+" did not answer: "+err.Error())
+			}
+			for _, r := range routes {
+				s.handle(r, proxy.ServeHTTP)
+			}
+		}
+		return
+	}
+	s.handle(routes[0], s.search)
+	s.handle(routes[1], s.getDoc)
+	s.handle(routes[2], s.histogram)
+	if s.opts.Backtest != nil {
+		s.handle(routes[3], s.testRule)
+	}
+}
+
+// publicRoutes are the API that clients, collectors and the console use.
+func (s *Server) publicRoutes() {
 	s.handle("POST /api/v1/ingest/posts", s.ingest("posts", ingest.ParsePosts))
 	s.handle("POST /api/v1/ingest/sms", s.ingest("sms", ingest.ParseSMS))
 	if s.opts.Pusher != nil {
@@ -110,9 +167,6 @@ func (s *Server) routes() {
 	if s.opts.Sources != nil {
 		s.handle("GET /api/v1/sources", s.listSources)
 	}
-	s.handle("GET /api/v1/search", s.search)
-	s.handle("GET /api/v1/docs/{id}", s.getDoc)
-	s.handle("GET /api/v1/stats/histogram", s.histogram)
 	if s.opts.Alerts != nil {
 		s.handle("GET /api/v1/alerts", s.listAlerts)
 		s.mux.HandleFunc("GET /api/v1/alerts/stream", s.alertStream)
@@ -131,9 +185,6 @@ func (s *Server) routes() {
 	if s.opts.PutRules != nil {
 		s.handle("PUT /api/v1/rules", s.putRules)
 	}
-	if s.opts.Backtest != nil {
-		s.handle("POST /api/v1/rules/test", s.testRule)
-	}
 	if s.opts.Saved != nil {
 		s.handle("POST /api/v1/searches", s.createSavedSearch)
 		s.handle("GET /api/v1/searches", s.listSavedSearches)
@@ -143,16 +194,6 @@ func (s *Server) routes() {
 	if s.opts.Analyzer != nil {
 		s.handle("POST /api/v1/analyze", s.analyze)
 	}
-	s.handle("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	s.handle("GET /readyz", s.readyz)
-	if s.opts.Gatherer != nil {
-		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
-	}
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path))
-	})
 }
 
 // handle registers h under pattern with latency metrics and panic recovery.

@@ -33,6 +33,9 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, CodeUnauthorized, "push needs the source's token: Authorization: Bearer TOKEN")
 		return
 	}
+	if s.overloaded(w) {
+		return
+	}
 	body, ok := s.readBody(w, r)
 	if !ok {
 		return

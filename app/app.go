@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -46,8 +47,9 @@ type App struct {
 	log  *slog.Logger
 	reg  *prometheus.Registry
 
-	ready    atomic.Bool
-	notReady atomic.Value // string: why not ready
+	ready     atomic.Bool
+	notReady  atomic.Value // string: why not ready
+	unhealthy atomic.Value // string: a dependency that does not answer ("" when all do)
 	addr     chan string
 
 	// set during Run
@@ -57,9 +59,13 @@ type App struct {
 	analyzer atomic.Pointer[analysis.Analyzer]
 	alerting atomic.Pointer[alerting]
 	pusher   atomic.Pointer[collect.Pusher]
-	owner    string // this replica in leases
-	soft     state.Store
-	cleanups []func() error
+	// consumers holds this process's stage consumers by stage name
+	// (bus.Consumer), for lag and back-pressure.
+	consumers sync.Map
+	backlogs  backlogMeter
+	owner     string // this replica in leases
+	soft      state.Store
+	cleanups  []func() error
 }
 
 // New validates cfg and builds an App; nothing is opened until Run.
@@ -154,10 +160,13 @@ func (a *App) setReady() {
 }
 
 func (a *App) readyErr() error {
-	if a.ready.Load() {
-		return nil
+	if !a.ready.Load() {
+		return errors.New(a.notReady.Load().(string))
 	}
-	return errors.New(a.notReady.Load().(string))
+	if msg, _ := a.unhealthy.Load().(string); msg != "" {
+		return errors.New(msg)
+	}
+	return nil
 }
 
 func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
@@ -173,16 +182,34 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 	if hasPushSources(a.cfg.Sources) {
 		pusher = lazyPusher{a}
 	}
+	var (
+		search   api.Searcher
+		backtest api.Backtester
+		proxy    *url.URL
+	)
+	if a.cfg.Runs(configs.RoleIndex) {
+		search, backtest = lazySearcher{a}, a.backtest
+	} else if a.cfg.Index.RemoteURL != "" {
+		u, err := url.Parse(a.cfg.Index.RemoteURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("index.remote_url: %w", err)
+		}
+		proxy = u
+	}
 	handler := api.New(api.Options{
-		Pusher:   pusher,
-		Producer: a.bus,
-		RawTopic: a.cfg.Bus.Topics.Raw,
-		Search:   lazySearcher{a},
-		Analyzer: a.loadedAnalyzer,
-		Saved:    saved.New(a.state, validateQuery),
-		Alerts:   lazyAlerts{a},
-		Sources:  a.sourceStatuses,
-		Backtest: a.backtest,
+		Public:     a.cfg.Runs(configs.RoleAPI),
+		IndexProxy: proxy,
+		Backlog:    a.backlog,
+		MaxBacklog: a.cfg.Ingest.MaxBacklog,
+		Pusher:     pusher,
+		Producer:   a.bus,
+		RawTopic:   a.cfg.Bus.Topics.Raw,
+		Search:     search,
+		Analyzer:   a.loadedAnalyzer,
+		Saved:      saved.New(a.state, validateQuery),
+		Alerts:     lazyAlerts{a},
+		Sources:    a.sourceStatuses,
+		Backtest:   backtest,
 		PutRules: func(ctx context.Context, y []byte) ([]rule.Rule, error) {
 			al := a.alerting.Load()
 			if al == nil {
@@ -209,72 +236,87 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 	return srv, ln, nil
 }
 
-// startStages loads the dictionary, opens the index and starts the
-// analysis and index stages on stageCtx.
+// startStages starts what this process's roles run, on stageCtx: the
+// analysis stage (dictionary, clusters), the index (retention and the
+// index stage), the alert stage (engine, outbox worker, timers, rule
+// reload) and the collectors. An API process also loads the analyzer (for
+// POST /api/v1/analyze) and the alert store (the alert endpoints read the
+// shared state).
 func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) error {
-	a.notReady.Store("loading dictionary and models")
-	an, err := NewAnalyzer(a.cfg.Analysis)
-	if err != nil {
-		return err
+	runs := a.cfg.Runs
+	type spec struct {
+		name, topic string
+		h           handler
 	}
-	a.analyzer.Store(an)
-	dr := newDictReloader(a.cfg.Analysis, a.log, a.reg)
-	wg.Go(func() { dr.run(stageCtx) })
-	co := a.cfg.Analysis.Cluster
-	soft, err := a.softState()
-	if err != nil {
-		return err
-	}
-	assigner, err := cluster.New(soft, cluster.Options{MaxDistance: co.MaxDistance, Window: co.Window,
-		KeyPrefix: "cluster:", Registerer: a.reg})
-	if err != nil {
-		return fmt.Errorf("analysis.cluster: %w", err)
-	}
-	a.notReady.Store("opening index")
-	ic := a.cfg.Index
-	loc, _ := ic.Location()              // valid: New validated cfg
-	retention, _ := ic.RetentionPeriod() // likewise
-	ix, err := index.OpenWith(filepath.Join(a.cfg.DataDir, "index"), index.Options{Partition: index.Period(ic.Partition),
-		Location: loc, Retention: retention, Registerer: a.reg}, a.log)
-	if err != nil {
-		return err
-	}
-	a.index = ix
-	a.cleanups = append(a.cleanups, ix.Close)
-	stopRetention, err := ix.StartRetention(stageCtx, ic.RetentionSchedule)
-	if err != nil {
-		return fmt.Errorf("index.retention_schedule: %w", err)
-	}
-	a.cleanups = append(a.cleanups, func() error { stopRetention(); return nil })
-
-	a.notReady.Store("joining consumer groups")
+	var specs []spec
 	poison := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "yuqing_stage_poison_records_total",
 		Help: "Records a stage could not decode and skipped.",
 	}, []string{"stage"})
 	a.reg.MustRegister(poison)
-	sm := newStageMetrics(a.reg)
 	t := a.cfg.Bus.Topics
-	al, err := a.newAlerting()
-	if err != nil {
-		return err
+	if runs(configs.RoleAnalyze) || runs(configs.RoleAPI) {
+		a.notReady.Store("loading dictionary and models")
+		an, err := NewAnalyzer(a.cfg.Analysis)
+		if err != nil {
+			return err
+		}
+		a.analyzer.Store(an)
+		dr := newDictReloader(a.cfg.Analysis, a.log, a.reg)
+		wg.Go(func() { dr.run(stageCtx) })
+		if runs(configs.RoleAnalyze) {
+			co := a.cfg.Analysis.Cluster
+			soft, err := a.softState()
+			if err != nil {
+				return err
+			}
+			assigner, err := cluster.New(soft, cluster.Options{MaxDistance: co.MaxDistance, Window: co.Window,
+				KeyPrefix: "cluster:", Registerer: a.reg})
+			if err != nil {
+				return fmt.Errorf("analysis.cluster: %w", err)
+			}
+			specs = append(specs, spec{"analyze", t.Raw, analyzeHandler(an, assigner, a.bus, t.Docs, poison.WithLabelValues("analyze"), a.log)})
+		}
 	}
-	a.alerting.Store(al)
-	wg.Go(func() { al.worker.Run(stageCtx) })
-	wg.Go(func() { al.tickLoop(stageCtx) })
-	wg.Go(func() { al.escalationLoop(stageCtx, a.cfg) })
-	wg.Go(func() {
-		globs := []string{filepath.Join(a.cfg.RulesDir, "*.yaml"), filepath.Join(a.cfg.RulesDir, "*.yml")}
-		watchFiles(stageCtx, globs, a.cfg.RulesReloadInterval, func(ctx context.Context, why string) { al.reloadRules(ctx, a.cfg, why) })
-	})
-	specs := []struct {
-		name, topic string
-		h           handler
-	}{
-		{"analyze", t.Raw, analyzeHandler(an, assigner, a.bus, t.Docs, poison.WithLabelValues("analyze"), a.log)},
-		{"index", t.Docs, indexHandler(ix, poison.WithLabelValues("index"), a.log)},
-		{"alert", t.Docs, al.handler()},
+	if runs(configs.RoleIndex) {
+		a.notReady.Store("opening index")
+		ic := a.cfg.Index
+		loc, _ := ic.Location()              // valid: New validated cfg
+		retention, _ := ic.RetentionPeriod() // likewise
+		ix, err := index.OpenWith(filepath.Join(a.cfg.DataDir, "index"), index.Options{Partition: index.Period(ic.Partition),
+			Location: loc, Retention: retention, Registerer: a.reg}, a.log)
+		if err != nil {
+			return err
+		}
+		a.index = ix
+		a.cleanups = append(a.cleanups, ix.Close)
+		stopRetention, err := ix.StartRetention(stageCtx, ic.RetentionSchedule)
+		if err != nil {
+			return fmt.Errorf("index.retention_schedule: %w", err)
+		}
+		a.cleanups = append(a.cleanups, func() error { stopRetention(); return nil })
+		specs = append(specs, spec{"index", t.Docs, indexHandler(ix, poison.WithLabelValues("index"), a.log)})
 	}
+	if runs(configs.RoleAlert) || runs(configs.RoleAPI) {
+		al, err := a.newAlerting()
+		if err != nil {
+			return err
+		}
+		a.alerting.Store(al)
+		if runs(configs.RoleAlert) {
+			wg.Go(func() { al.worker.Run(stageCtx) })
+			wg.Go(func() { al.tickLoop(stageCtx) })
+			wg.Go(func() { al.escalationLoop(stageCtx, a.cfg) })
+			wg.Go(func() {
+				globs := []string{filepath.Join(a.cfg.RulesDir, "*.yaml"), filepath.Join(a.cfg.RulesDir, "*.yml")}
+				watchFiles(stageCtx, globs, a.cfg.RulesReloadInterval, func(ctx context.Context, why string) { al.reloadRules(ctx, a.cfg, why) })
+			})
+			specs = append(specs, spec{"alert", t.Docs, al.handler()})
+		}
+	}
+
+	a.notReady.Store("joining consumer groups")
+	sm := newStageMetrics(a.reg)
 	for _, sp := range specs {
 		c, err := a.bus.Consumer(ctx, a.group(sp.name), sp.topic)
 		if err != nil {
@@ -282,17 +324,40 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 		}
 		a.cleanups = append(a.cleanups, c.Close)
 		a.registerLag(sp.name, c)
+		a.consumers.Store(sp.name, c)
 		st := &stage{name: sp.name, consumer: c, handle: sp.h, batchSize: a.cfg.Pipeline.BatchSize,
 			batchWait: a.cfg.Pipeline.BatchWait, metrics: sm, log: a.log}
 		wg.Go(func() { st.run(stageCtx) })
 	}
-	if err := a.startCollectors(stageCtx, wg); err != nil {
-		return err
+	if runs(configs.RoleCollect) || runs(configs.RoleAPI) {
+		if err := a.startCollectors(stageCtx, wg, runs(configs.RoleCollect)); err != nil {
+			return err
+		}
+	}
+	if runs(configs.RoleAPI) {
+		a.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "yuqing_ingest_backlog_records",
+			Help: "Records accepted but not yet analysed and indexed, as ingest back-pressure sees them.",
+		}, func() float64 { return float64(a.backlog()) }))
+		wg.Go(func() { a.measureBacklog(stageCtx, 250*time.Millisecond) })
 	}
 	if tr, ok := a.bus.(interface{ Trim(context.Context) error }); ok {
 		wg.Go(func() { a.trimLoop(stageCtx, tr.Trim) })
 	}
+	wg.Go(func() { a.healthLoop(stageCtx, time.Second) })
+	a.log.Info("roles started", "roles", a.roleNames())
 	return nil
+}
+
+// roleNames lists the roles this process runs.
+func (a *App) roleNames() []string {
+	var out []string
+	for _, r := range configs.AllRoles {
+		if a.cfg.Runs(r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (a *App) group(stage string) string {

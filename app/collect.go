@@ -51,9 +51,10 @@ func replicaID() string {
 	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
 }
 
-// startCollectors builds the sources and runs them on stageCtx. The
-// pusher serves http_push sources from then on.
-func (a *App) startCollectors(stageCtx context.Context, wg *sync.WaitGroup) error {
+// startCollectors builds the sources and, with the collect role, runs
+// them on stageCtx; with the api role the pusher serves http_push sources
+// from then on.
+func (a *App) startCollectors(stageCtx context.Context, wg *sync.WaitGroup, run bool) error {
 	soft, err := a.softState()
 	if err != nil {
 		return err
@@ -65,8 +66,12 @@ func (a *App) startCollectors(stageCtx context.Context, wg *sync.WaitGroup) erro
 	if err != nil {
 		return fmt.Errorf("sources: %w", err)
 	}
-	a.pusher.Store(r.NewPusher(os.Getenv))
-	wg.Go(func() { r.Run(stageCtx) })
+	if a.cfg.Runs(configs.RoleAPI) {
+		a.pusher.Store(r.NewPusher(os.Getenv))
+	}
+	if run {
+		wg.Go(func() { r.Run(stageCtx) })
+	}
 	return nil
 }
 

@@ -53,3 +53,24 @@ func TestDistributedPathOnKafkaAndRedis(t *testing.T) {
 	s2.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"k-late","text":"追尾事故现场已清理"}`))
 	s2.waitSearch("追尾", 31)
 }
+
+// /readyz follows the shared state: 503 naming Redis while it is down,
+// ready again once it is back, with nothing acknowledged lost.
+func TestReadyzFollowsRedis(t *testing.T) {
+	rs := testredis.StartServer(t)
+	cfg := distributedConfig(t, testkafka.Brokers(t), rs.Addr())
+	s := startApp(t, cfg)
+	s.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"r1","text":"台风登陆前的准备工作"}`))
+	s.waitSearch("台风", 1)
+	rs.Stop()
+	waitUntil(t, "readyz 503 naming the state", func() bool {
+		code, m := s.do("GET", "/readyz", "", nil)
+		e, _ := m["error"].(map[string]any)
+		msg, _ := e["message"].(string)
+		return code == 503 && strings.Contains(msg, "state (redis)")
+	})
+	rs.Restart()
+	waitUntil(t, "readyz 200 again", func() bool { code, _ := s.do("GET", "/readyz", "", nil); return code == 200 })
+	s.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"r2","text":"台风过境后的灾情统计"}`))
+	s.waitSearch("台风", 2)
+}

@@ -59,6 +59,10 @@ type HTTP struct {
 type Ingest struct {
 	MaxTextBytes int `yaml:"max_text_bytes"`
 	MaxRecords   int `yaml:"max_records"`
+	// MaxBacklog is the records accepted but not yet analysed and
+	// indexed above which ingest answers 503 with Retry-After (clients
+	// retry later) instead of queueing more; 0 never refuses.
+	MaxBacklog int64 `yaml:"max_backlog"`
 }
 
 // Limits returns the ingest limits for the parser.
@@ -343,7 +347,7 @@ func Default() Config {
 	return Config{
 		DataDir: "./data",
 		HTTP:    HTTP{Listen: "127.0.0.1:8080", MaxBodyBytes: 32 << 20, ShutdownTimeout: 30 * time.Second},
-		Ingest:  Ingest{MaxTextBytes: lim.MaxTextBytes, MaxRecords: lim.MaxRecords},
+		Ingest:  Ingest{MaxTextBytes: lim.MaxTextBytes, MaxRecords: lim.MaxRecords, MaxBacklog: 500000},
 		Bus: Bus{
 			Type:     BusEmbedded,
 			Topics:   Topics{Raw: "yuqing.raw", Docs: "yuqing.docs", Alerts: "yuqing.alerts"},

@@ -101,6 +101,9 @@ func (c Config) Validate() error {
 	if c.Ingest.MaxRecords <= 0 {
 		bad("ingest.max_records", "must be positive")
 	}
+	if c.Ingest.MaxBacklog < 0 {
+		bad("ingest.max_backlog", "must not be negative")
+	}
 	switch c.Bus.Type {
 	case BusEmbedded:
 	case BusKafka:

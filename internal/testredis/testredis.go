@@ -41,6 +41,61 @@ var errPortInUse = errors.New("port already in use")
 // output.
 func Start(t testing.TB) string {
 	t.Helper()
+	return StartServer(t).Addr()
+}
+
+// Server is a redis-server a test started and may stop and restart (fault
+// tests): it keeps its port across restarts.
+type Server struct {
+	t   testing.TB
+	bin string
+	dir string
+	mu  sync.Mutex
+	srv *server // nil while stopped
+}
+
+// Addr is the server's "127.0.0.1:port".
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.srv.addr
+}
+
+// Stop terminates the server (a later Restart brings it back on the same
+// port).
+func (s *Server) Stop() {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.srv.stop(); err != nil {
+		s.t.Errorf("testredis: %v", err)
+	}
+	s.srv = &server{addr: s.srv.addr, exited: closedChan()}
+}
+
+// Restart starts the stopped server again on its port.
+func (s *Server) Restart() {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, portStr, _ := net.SplitHostPort(s.srv.addr)
+	port, _ := strconv.Atoi(portStr)
+	srv, err := start(s.bin, s.dir, port)
+	if err != nil {
+		s.t.Fatalf("testredis: restarting redis-server: %v", err)
+	}
+	s.srv = srv
+}
+
+func closedChan() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}
+
+// StartServer is Start returning the server itself.
+func StartServer(t testing.TB) *Server {
+	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Fatalf("testredis: redis-server is not on PATH (%v); these tests need a real Redis: install it with `apt-get install redis-server` (or your platform's redis package)", err)
@@ -54,12 +109,18 @@ func Start(t testing.TB) string {
 		}
 		srv, err := start(bin, dir, port)
 		if err == nil {
+			s := &Server{t: t, bin: bin, dir: dir, srv: srv}
 			t.Cleanup(func() {
-				if err := srv.stop(); err != nil {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				if s.srv.cmd == nil {
+					return // stopped by the test
+				}
+				if err := s.srv.stop(); err != nil {
 					t.Errorf("testredis: %v", err)
 				}
 			})
-			return srv.addr
+			return s
 		}
 		lastErr = err
 		if !errors.Is(err, errPortInUse) {
@@ -67,7 +128,7 @@ func Start(t testing.TB) string {
 		}
 	}
 	t.Fatalf("testredis: starting redis-server: %v", lastErr)
-	return ""
+	return nil
 }
 
 // server is one running redis-server child process.
