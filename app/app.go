@@ -62,7 +62,7 @@ type App struct {
 	// consumers holds this process's stage consumers by stage name
 	// (bus.Consumer), for lag and back-pressure.
 	consumers sync.Map
-	backlogs  backlogMeter
+	remote    remoteBacklog
 	owner     string // this replica in leases
 	soft      state.Store
 	cleanups  []func() error
@@ -339,7 +339,7 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 			Name: "yuqing_ingest_backlog_records",
 			Help: "Records accepted but not yet analysed and indexed, as ingest back-pressure sees them.",
 		}, func() float64 { return float64(a.backlog()) }))
-		wg.Go(func() { a.measureBacklog(stageCtx, 250*time.Millisecond) })
+		wg.Go(func() { a.measureRemoteBacklog(stageCtx, time.Second) })
 	}
 	if tr, ok := a.bus.(interface{ Trim(context.Context) error }); ok {
 		wg.Go(func() { a.trimLoop(stageCtx, tr.Trim) })

@@ -14,40 +14,52 @@ type groupLagger interface {
 	GroupLag(ctx context.Context, group, topic string) (int64, error)
 }
 
-// backlogMeter keeps the records accepted but not yet analysed and
-// indexed, refreshed every interval: the lag of this process's own stage
-// consumers, or of the analyze and index groups asked of Kafka when the
-// stages run elsewhere.
-type backlogMeter struct {
-	value atomic.Int64
+// backlogStages are the stages whose input counts as the backlog: the
+// records accepted but not yet analysed, and those analysed but not yet
+// indexed.
+var backlogStages = []string{"analyze", "index"}
+
+// remoteBacklog is the lag of the backlog stages this process does not
+// run, asked of Kafka every interval.
+type remoteBacklog struct{ value atomic.Int64 }
+
+// backlog is what ingest back-pressure compares with ingest.max_backlog:
+// this process's own stage consumers' lag, read at once, plus the last
+// measured lag of the stages that run elsewhere.
+func (a *App) backlog() int64 {
+	total := a.remote.value.Load()
+	for _, st := range backlogStages {
+		if c, ok := a.consumers.Load(st); ok {
+			total += max(c.(bus.Consumer).Lag(), 0)
+		}
+	}
+	return total
 }
 
-func (a *App) backlog() int64 { return a.backlogs.value.Load() }
-
-// measureBacklog refreshes the backlog until ctx is done.
-func (a *App) measureBacklog(ctx context.Context, interval time.Duration) {
+// measureRemoteBacklog refreshes the lag of the backlog stages that run
+// in other processes until ctx is done.
+func (a *App) measureRemoteBacklog(ctx context.Context, interval time.Duration) {
+	gl, ok := a.bus.(groupLagger)
+	if !ok || a.cfg.Bus.Type != configs.BusKafka {
+		return
+	}
 	t := a.cfg.Bus.Topics
-	stages := []struct{ name, topic string }{{"analyze", t.Raw}, {"index", t.Docs}}
+	topics := map[string]string{"analyze": t.Raw, "index": t.Docs}
 	every(ctx, interval, func(ctx context.Context) {
 		var total int64
-		for _, st := range stages {
-			if c, ok := a.consumers.Load(st.name); ok {
-				total += max(c.(bus.Consumer).Lag(), 0)
-				continue
-			}
-			gl, ok := a.bus.(groupLagger)
-			if !ok || a.cfg.Bus.Type != configs.BusKafka {
+		for _, st := range backlogStages {
+			if _, local := a.consumers.Load(st); local {
 				continue
 			}
 			qctx, cancel := context.WithTimeout(ctx, interval)
-			lag, err := gl.GroupLag(qctx, a.group(st.name), st.topic)
+			lag, err := gl.GroupLag(qctx, a.group(st), topics[st])
 			cancel()
 			if err != nil {
-				a.log.DebugContext(ctx, "measuring backlog", "stage", st.name, "err", err)
+				a.log.DebugContext(ctx, "measuring backlog", "stage", st, "err", err)
 				continue
 			}
 			total += lag
 		}
-		a.backlogs.value.Store(total)
+		a.remote.value.Store(total)
 	})
 }
