@@ -50,7 +50,7 @@ type App struct {
 	ready     atomic.Bool
 	notReady  atomic.Value // string: why not ready
 	unhealthy atomic.Value // string: a dependency that does not answer ("" when all do)
-	addr     chan string
+	addr      chan string
 
 	// set during Run
 	bus      bus.Bus
