@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -58,7 +59,10 @@ func (s *stage) process(ctx context.Context, msgs []bus.Message) {
 	start := time.Now()
 	backoff := newBackoff()
 	for attempt := 1; ; attempt++ {
-		err := s.handle(work, msgs)
+		err := checkSchemas(msgs)
+		if err == nil {
+			err = s.handle(work, msgs)
+		}
 		if err == nil {
 			err = s.consumer.Commit(work, msgs...)
 		}
@@ -123,4 +127,18 @@ func (b *backoff) wait(ctx context.Context) bool {
 	case <-t.C:
 		return true
 	}
+}
+
+// checkSchemas refuses a batch holding a record written by a newer
+// version than this binary reads: it stays uncommitted and is retried
+// (batch errors count up) until this process is upgraded, rather than
+// being misread.
+func checkSchemas(msgs []bus.Message) error {
+	for _, m := range msgs {
+		if m.Schema > bus.SchemaVersion {
+			return fmt.Errorf("record %s at partition %d offset %d has schema version %d; this binary reads up to %d: upgrade it (consumers before producers)",
+				m.Key, m.Partition, m.Offset, m.Schema, bus.SchemaVersion)
+		}
+	}
+	return nil
 }

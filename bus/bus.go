@@ -9,6 +9,15 @@ import (
 // ErrClosed is returned by operations on a closed Bus or Consumer.
 var ErrClosed = errors.New("bus closed")
 
+// SchemaVersion is the version of the records this binary writes (the
+// JSON of ingest.Post on the raw topic, analysis.Doc on the docs topic).
+// A record of a newer version than a consumer knows is not processed: the
+// consumer retries it (and reports batch errors) until it is upgraded, so
+// a rolling upgrade upgrades consumers before producers. Additions that
+// old readers may ignore keep the version; a change they would misread
+// bumps it.
+const SchemaVersion = 1
+
 // Message is one record on a topic. Key is the document id, so one document
 // always lands in the same partition.
 type Message struct {
@@ -18,6 +27,11 @@ type Message struct {
 	Key       []byte
 	Value     []byte
 	Time      time.Time
+	// Schema is the record's schema version, carried on Kafka as the
+	// yuqing-schema header; 0 means unversioned (written before versions
+	// existed, or by the embedded bus, whose log is read by the binary that
+	// wrote it), read as version 1. Producers stamp SchemaVersion.
+	Schema int
 }
 
 // Producer publishes messages.

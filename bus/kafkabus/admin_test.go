@@ -70,3 +70,31 @@ func TestGroupLagAndPing(t *testing.T) {
 		t.Error("lag of a missing topic: no error")
 	}
 }
+
+func TestRecordsCarryTheSchemaVersion(t *testing.T) {
+	b, err := kafkabus.New(kafkabus.Config{Brokers: testkafka.Brokers(t), ClientID: "schema-test", Partitions: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := b.EnsureTopics(ctx, "schema-test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Produce(ctx, bus.Message{Topic: "schema-test", Key: []byte("k"), Value: []byte("v")}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.Consumer(ctx, "schema", "schema-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	msgs, err := c.Fetch(ctx, 1, time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msgs[0].Schema != bus.SchemaVersion {
+		t.Errorf("schema %d, want %d", msgs[0].Schema, bus.SchemaVersion)
+	}
+}

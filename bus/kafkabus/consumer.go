@@ -151,6 +151,7 @@ func (c *Consumer) track(m kafka.Message) bus.Message {
 		Key:       m.Key,
 		Value:     m.Value,
 		Time:      m.Time,
+		Schema:    schemaOf(m.Headers),
 	}
 }
 

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -147,7 +149,7 @@ func (b *Bus) Produce(ctx context.Context, msgs ...bus.Message) error {
 	}
 	km := make([]kafka.Message, len(msgs))
 	for i, m := range msgs {
-		km[i] = kafka.Message{Topic: m.Topic, Key: m.Key, Value: m.Value, Time: m.Time}
+		km[i] = kafka.Message{Topic: m.Topic, Key: m.Key, Value: m.Value, Time: m.Time, Headers: schemaHeader}
 	}
 	err := b.writer.WriteMessages(ctx, km...)
 	if err == nil {
@@ -160,6 +162,25 @@ func (b *Bus) Produce(ctx context.Context, msgs ...bus.Message) error {
 		return bus.ErrClosed
 	}
 	return fmt.Errorf("producing to %s: %w", topicsOf(msgs), summarize(err))
+}
+
+// SchemaHeader is the Kafka header carrying a record's schema version.
+const SchemaHeader = "yuqing-schema"
+
+var schemaHeader = []kafka.Header{{Key: SchemaHeader, Value: []byte(strconv.Itoa(bus.SchemaVersion))}}
+
+// schemaOf reads a record's schema version (0 when it has none).
+func schemaOf(hs []kafka.Header) int {
+	for _, h := range hs {
+		if h.Key == SchemaHeader {
+			v, err := strconv.Atoi(string(h.Value))
+			if err != nil || v < 1 {
+				return math.MaxInt // unreadable: newer than anything we know
+			}
+			return v
+		}
+	}
+	return 0
 }
 
 // topicsOf names the topics of msgs for error messages.
