@@ -22,6 +22,7 @@ const (
 	CodeBadCharset     = "bad_charset"
 	CodeUnauthorized   = "unauthorized"
 	CodeOverloaded     = "overloaded"
+	CodeInvalidConfig  = "invalid_config"
 )
 
 type errorBody struct {

@@ -24,6 +24,10 @@ import (
 	"github.com/yuqing-dev/yuqing/ingest/collect"
 )
 
+// ErrBadConfig marks a reload refused because a config, rule or
+// dictionary file is invalid (answered 400 invalid_config).
+var ErrBadConfig = errors.New("invalid configuration")
+
 // ErrIndexNotOpen is what a Searcher returns before the index is open
 // (answered 503).
 var ErrIndexNotOpen = errors.New("index is not open yet")
@@ -54,6 +58,10 @@ type Options struct {
 	Backtest Backtester
 	// Alerts is the alert store; nil disables /api/v1/alerts.
 	Alerts Alerts
+	// Reload re-reads the config, rules and dictionaries
+	// (POST /api/v1/reload); an error wrapping ErrBadConfig is answered
+	// 400. nil disables the route.
+	Reload func(ctx context.Context) (any, error)
 	// Pusher receives POST /api/v1/ingest/push/{source}; nil disables it.
 	Pusher Pusher
 	// Sources reports the collectors' states; nil disables
@@ -194,19 +202,39 @@ func (s *Server) publicRoutes() {
 	if s.opts.Analyzer != nil {
 		s.handle("POST /api/v1/analyze", s.analyze)
 	}
+	if s.opts.Reload != nil {
+		s.handle("POST /api/v1/reload", s.reload)
+	}
+}
+
+// reload handles POST /api/v1/reload.
+func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
+	res, err := s.opts.Reload(r.Context())
+	if err != nil {
+		if errors.Is(err, ErrBadConfig) {
+			writeError(w, http.StatusBadRequest, CodeInvalidConfig, err.Error())
+			return
+		}
+		writeError(w, http.StatusInternalServerError, CodeInternal, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
 }
 
 // handle registers h under pattern with latency metrics and panic recovery.
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		r = withRequestID(w, r)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			if p := recover(); p != nil {
 				s.log.ErrorContext(r.Context(), "handler panic", "route", pattern, "panic", p)
 				writeError(sw, http.StatusInternalServerError, CodeInternal, "internal error")
 			}
-			s.metrics.requests.WithLabelValues(pattern, strconv.Itoa(sw.status/100)+"xx").Observe(time.Since(start).Seconds())
+			took := time.Since(start)
+			s.metrics.requests.WithLabelValues(pattern, strconv.Itoa(sw.status/100)+"xx").Observe(took.Seconds())
+			s.log.DebugContext(r.Context(), "request", "route", pattern, "path", r.URL.Path, "status", sw.status, "took", took)
 		}()
 		h(sw, r)
 	}))

@@ -299,7 +299,7 @@ func (a *App) backtest(ctx context.Context, ruleYAML []byte, from, to time.Time)
 // reloadRules re-reads the rules directory and swaps the engine; on any
 // error the rules in use stay and the error (file:line: rule: field) is
 // logged. Window counts carry over: they live in the state, keyed by rule.
-func (al *alerting) reloadRules(ctx context.Context, cfg configs.Config, why string) {
+func (al *alerting) reloadRules(ctx context.Context, cfg configs.Config, why string) error {
 	rules, err := loadRules(cfg)
 	if errors.Is(err, errNoRulesDir) {
 		err = nil
@@ -311,11 +311,12 @@ func (al *alerting) reloadRules(ctx context.Context, cfg configs.Config, why str
 	if err != nil {
 		al.reloads.WithLabelValues("error").Inc()
 		al.log.ErrorContext(ctx, "reloading alert rules; keeping the rules in use", "why", why, "err", err)
-		return
+		return err
 	}
 	al.eng.Store(eng)
 	al.reloads.WithLabelValues("ok").Inc()
 	al.log.InfoContext(ctx, "alert rules reloaded", "why", why, "enabled", len(eng.Rules()))
+	return nil
 }
 
 // Rules returns the rules in use.

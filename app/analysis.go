@@ -77,18 +77,20 @@ func newDictReloader(cfg configs.Analysis, log *slog.Logger, reg prometheus.Regi
 }
 
 func (r *dictReloader) run(ctx context.Context) {
-	watchFiles(ctx, r.cfg.Dicts, r.cfg.DictReloadInterval, r.reload)
+	watchFiles(ctx, r.cfg.Dicts, r.cfg.DictReloadInterval, func(ctx context.Context, why string) { _ = r.reload(ctx, why) })
 }
 
-func (r *dictReloader) reload(ctx context.Context, why string) {
+// reload loads the dictionaries again; on error the current ones stay.
+func (r *dictReloader) reload(ctx context.Context, why string) error {
 	start := time.Now()
 	if err := setDicts(r.cfg); err != nil {
 		r.reloads.WithLabelValues("error").Inc()
 		r.log.ErrorContext(ctx, "reloading dictionaries; keeping the current ones", "why", why, "err", err)
-		return
+		return fmt.Errorf("dictionaries: %w", err)
 	}
 	r.reloads.WithLabelValues("ok").Inc()
 	seg, _ := analysis.Default()
 	info := seg.Dicts()
 	r.log.InfoContext(ctx, "dictionaries reloaded", "why", why, "files", len(info.Files), "user_words", info.Words, "took", time.Since(start))
+	return nil
 }

@@ -38,6 +38,10 @@ type Options struct {
 	// Listener, when set, is used instead of listening on cfg.HTTP.Listen
 	// (tests pass one on port 0).
 	Listener net.Listener
+	// LoadConfig reads the config again for a reload (SIGHUP, POST
+	// /api/v1/reload) and returns it with the file it came from; nil
+	// checks nothing but the rule and dictionary files.
+	LoadConfig func() (configs.Config, string, error)
 }
 
 // App is one yuqing server process.
@@ -65,6 +69,8 @@ type App struct {
 	remote    remoteBacklog
 	owner     string // this replica in leases
 	soft      state.Store
+	dicts     atomic.Pointer[dictReloader]
+	reloads   *reloadMetrics
 	cleanups  []func() error
 }
 
@@ -78,7 +84,8 @@ func New(cfg configs.Config, opts Options) (*App, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a := &App{cfg: cfg, opts: opts, log: opts.Logger, reg: reg, addr: make(chan string, 1), owner: replicaID()}
+	a := &App{cfg: cfg, opts: opts, log: opts.Logger, reg: reg, addr: make(chan string, 1), owner: replicaID(),
+		reloads: newReloadMetrics(reg)}
 	a.notReady.Store("starting")
 	return a, nil
 }
@@ -217,6 +224,7 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 			}
 			return al.putRules(ctx, a.cfg, y)
 		},
+		Reload: func(ctx context.Context) (any, error) { return a.Reload(ctx, "api") },
 		Rules: func() ([]rule.Rule, error) {
 			al := a.alerting.Load()
 			if al == nil {
@@ -263,6 +271,7 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 		}
 		a.analyzer.Store(an)
 		dr := newDictReloader(a.cfg.Analysis, a.log, a.reg)
+		a.dicts.Store(dr)
 		wg.Go(func() { dr.run(stageCtx) })
 		if runs(configs.RoleAnalyze) {
 			co := a.cfg.Analysis.Cluster
@@ -309,7 +318,7 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 			wg.Go(func() { al.escalationLoop(stageCtx, a.cfg) })
 			wg.Go(func() {
 				globs := []string{filepath.Join(a.cfg.RulesDir, "*.yaml"), filepath.Join(a.cfg.RulesDir, "*.yml")}
-				watchFiles(stageCtx, globs, a.cfg.RulesReloadInterval, func(ctx context.Context, why string) { al.reloadRules(ctx, a.cfg, why) })
+				watchFiles(stageCtx, globs, a.cfg.RulesReloadInterval, func(ctx context.Context, why string) { _ = al.reloadRules(ctx, a.cfg, why) })
 			})
 			specs = append(specs, spec{"alert", t.Docs, al.handler()})
 		}
@@ -345,6 +354,7 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 		wg.Go(func() { a.trimLoop(stageCtx, tr.Trim) })
 	}
 	wg.Go(func() { a.healthLoop(stageCtx, time.Second) })
+	wg.Go(func() { a.reloadOnSIGHUP(stageCtx) })
 	a.log.Info("roles started", "roles", a.roleNames())
 	return nil
 }

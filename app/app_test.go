@@ -33,11 +33,18 @@ type testServer struct {
 
 func startApp(t *testing.T, cfg configs.Config) *testServer {
 	t.Helper()
+	return startAppWith(t, cfg, Options{})
+}
+
+// startAppWith is startApp with options (the listener is set here).
+func startAppWith(t *testing.T, cfg configs.Config, opts Options) *testServer {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(cfg, Options{Listener: ln})
+	opts.Listener = ln
+	a, err := New(cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

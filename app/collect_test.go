@@ -247,3 +247,22 @@ func TestKafkaSourceFromAnEmbeddedServer(t *testing.T) {
 		return st["state"] == "ok" && st["items_today"] == 1.0 && st["rejects_today"] == 1.0
 	})
 }
+
+func newRequest(method, url string, headers map[string]string) (*http.Request, error) {
+	req, err := http.NewRequest(method, url, nil)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	return req, err
+}
+
+func doRequest(t *testing.T, req *http.Request) *http.Response {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}

@@ -30,32 +30,41 @@ func filesFingerprint(globs []string) string {
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
-// watchFiles calls reload on SIGHUP and, every interval (0: never), when
-// the files matching globs changed, until ctx ends. Dictionaries and alert
-// rules are reloaded this way without a restart.
+// watchFiles calls reload every interval (0: never) when the files
+// matching globs changed, until ctx ends. Dictionaries and alert rules are
+// reloaded this way without a restart; SIGHUP reloads everything at once
+// (App.Reload).
 func watchFiles(ctx context.Context, globs []string, interval time.Duration, reload func(ctx context.Context, why string)) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	var tick <-chan time.Time
-	if interval > 0 {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		tick = t.C
+	if interval <= 0 {
+		return
 	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
 	last := filesFingerprint(globs)
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-hup:
-			reload(ctx, "SIGHUP")
-			last = filesFingerprint(globs)
-		case <-tick:
+		case <-t.C:
 			if fp := filesFingerprint(globs); fp != last {
 				last = fp
 				reload(ctx, "files changed")
 			}
+		}
+	}
+}
+
+// onSIGHUP calls fn on every SIGHUP until ctx ends.
+func onSIGHUP(ctx context.Context, fn func(ctx context.Context)) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			fn(ctx)
 		}
 	}
 }

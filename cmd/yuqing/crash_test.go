@@ -33,10 +33,28 @@ type server struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	base string
-	log  *bytes.Buffer
+	log  *logBuffer
 	// done is closed when the process has exited; err is then its status.
 	done chan struct{}
 	err  error
+}
+
+// logBuffer collects a child's output; tests read it while it runs.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func freeAddr(t *testing.T) string {
@@ -52,12 +70,12 @@ func startServer(t *testing.T, dataDir, addr string, extra ...string) *server {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"serve", "--data", dataDir, "--http", addr}, extra...)...)
 	cmd.Env = append(os.Environ(), "YUQING_TEST_MAIN=1")
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
+	log := &logBuffer{}
+	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, cmd: cmd, base: "http://" + addr, log: &log, done: make(chan struct{})}
+	s := &server{t: t, cmd: cmd, base: "http://" + addr, log: log, done: make(chan struct{})}
 	go func() { s.err = cmd.Wait(); close(s.done) }()
 	t.Cleanup(func() {
 		cmd.Process.Kill()

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/yuqing-dev/yuqing/api"
+
 	"fmt"
 	"log/slog"
 	"os"
@@ -68,7 +70,7 @@ func newLogger(level, format string) *slog.Logger {
 	}
 	opts := &slog.HandlerOptions{Level: lv}
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+		return slog.New(api.LogHandler(slog.NewJSONHandler(os.Stderr, opts)))
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	return slog.New(api.LogHandler(slog.NewTextHandler(os.Stderr, opts)))
 }

@@ -45,20 +45,24 @@ and dictionaries.`,
   yuqing serve --config deployments/yuqing.yaml --roles api,collect,report --check-config`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := configs.Load(cfgPath)
+			load := func() (configs.Config, error) {
+				cfg, err := configs.Load(cfgPath)
+				if err != nil {
+					return cfg, err
+				}
+				if cmd.Flags().Changed("data") {
+					cfg.DataDir = dataDir
+				}
+				if cmd.Flags().Changed("http") {
+					cfg.HTTP.Listen = httpAddr
+				}
+				if cmd.Flags().Changed("roles") {
+					cfg.Roles = configs.ParseRoles(roles)
+				}
+				return cfg, cfg.Validate()
+			}
+			cfg, err := load()
 			if err != nil {
-				return err
-			}
-			if cmd.Flags().Changed("data") {
-				cfg.DataDir = dataDir
-			}
-			if cmd.Flags().Changed("http") {
-				cfg.HTTP.Listen = httpAddr
-			}
-			if cmd.Flags().Changed("roles") {
-				cfg.Roles = configs.ParseRoles(roles)
-			}
-			if err := cfg.Validate(); err != nil {
 				return err
 			}
 			if check {
@@ -75,7 +79,10 @@ and dictionaries.`,
 				return nil
 			}
 			log := newLogger(cfg.Log.Level, cfg.Log.Format)
-			a, err := app.New(cfg, app.Options{Logger: log})
+			a, err := app.New(cfg, app.Options{Logger: log, LoadConfig: func() (configs.Config, string, error) {
+				cfg, err := load()
+				return cfg, cfgPath, err
+			}})
 			if err != nil {
 				return err
 			}
