@@ -326,6 +326,7 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 
 	a.notReady.Store("joining consumer groups")
 	sm := newStageMetrics(a.reg)
+	a.reg.MustRegister(newPartitionLagCollector(a))
 	for _, sp := range specs {
 		c, err := a.bus.Consumer(ctx, a.group(sp.name), sp.topic)
 		if err != nil {

@@ -41,6 +41,11 @@ func TestDistributedPathOnKafkaAndRedis(t *testing.T) {
 		}
 	}
 	res := s.waitSearch("追尾", 30)
+	waitUntil(t, "per-partition lag", func() bool {
+		m := s.metricsText()
+		return strings.Contains(m, `yuqing_stage_partition_lag_records{partition="0",stage="analyze"}`) &&
+			strings.Contains(m, `yuqing_stage_partition_lag_records{partition="2",stage="index"}`)
+	})
 	if !strings.Contains(fmt.Sprint(res["hits"]), "<mark>追尾</mark>") {
 		t.Errorf("no highlight in %v", res["hits"])
 	}

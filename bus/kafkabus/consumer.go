@@ -232,6 +232,21 @@ func (c *Consumer) Lag() int64 {
 	return lag
 }
 
+// PartitionLag is Lag per partition this consumer has fetched from.
+func (c *Consumer) PartitionLag() map[int]int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[int]int64, len(c.parts))
+	for part, p := range c.parts {
+		base := p.first
+		if p.committed >= 0 {
+			base = p.committed
+		}
+		out[part] = max(p.hwm-base, 0)
+	}
+	return out
+}
+
 // Close leaves the group; a blocked Fetch returns bus.ErrClosed. Messages
 // fetched but not committed are delivered again to the group's next member.
 func (c *Consumer) Close() error {
