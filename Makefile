@@ -1,16 +1,23 @@
 # The test command of the README and CI. It installs what the suite needs
-# (redis-server, which the tests start on a free loopback port) when it is
-# missing, then runs every test with the race detector.
+# when it is missing — redis-server (the tests start it on a free loopback
+# port), chromium (the console's browser tests and PDF reports) and a CJK
+# font (Chinese text in screenshots and PDFs) — then runs every test with
+# the race detector.
 .PHONY: test deps build bench
 
 test: deps
 	go test -race -shuffle=on -timeout 30m ./...
 
 deps:
-	@command -v redis-server >/dev/null 2>&1 || { \
-		echo "installing redis-server (needed by the state and distributed-mode tests)"; \
+	@missing=; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing (redis-server for the state and distributed tests, chromium and a CJK font for the console and PDF reports)"; \
 		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 	@go version
 
 build:
