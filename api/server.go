@@ -9,6 +9,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +24,17 @@ import (
 	"github.com/yuqing-dev/yuqing/ingest"
 	"github.com/yuqing-dev/yuqing/ingest/collect"
 )
+
+// Route is one extra route of the public API.
+type Route struct {
+	// Pattern is a net/http ServeMux pattern with a method
+	// ("GET /api/v1/reports/{id}").
+	Pattern string
+	// Permission is what the caller needs (see the auth layer); "" means
+	// any authenticated caller.
+	Permission string
+	Handler    http.HandlerFunc
+}
 
 // ErrBadConfig marks a reload refused because a config, rule or
 // dictionary file is invalid (answered 400 invalid_config).
@@ -58,6 +70,13 @@ type Options struct {
 	Backtest Backtester
 	// Alerts is the alert store; nil disables /api/v1/alerts.
 	Alerts Alerts
+	// Routes are more routes of the public API, served like the built-in
+	// ones (metrics, request ids, and the permission checks of the auth
+	// layer): reports, for one.
+	Routes []Route
+	// Console serves every GET path outside /api/ and the health routes
+	// (the web console's pages and static files); nil answers 404.
+	Console http.Handler
 	// Reload re-reads the config, rules and dictionaries
 	// (POST /api/v1/reload); an error wrapping ErrBadConfig is answered
 	// 400. nil disables the route.
@@ -135,6 +154,10 @@ func (s *Server) routes() {
 		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if s.opts.Console != nil && s.opts.Public && r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/api/") {
+			s.opts.Console.ServeHTTP(w, r)
+			return
+		}
 		writeError(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path))
 	})
 }
@@ -204,6 +227,9 @@ func (s *Server) publicRoutes() {
 	}
 	if s.opts.Reload != nil {
 		s.handle("POST /api/v1/reload", s.reload)
+	}
+	for _, r := range s.opts.Routes {
+		s.handle(r.Pattern, r.Handler)
 	}
 }
 
