@@ -238,7 +238,17 @@ func TestRunnerDeliversInBatchesAndKeepsTheCursor(t *testing.T) {
 }
 
 func TestRunnerDedupAcrossSources(t *testing.T) {
+	t.Run("local", func(t *testing.T) { testDedupAcrossSources(t, nil) })
+	// Two replicas with their own Redis clients agree on what was seen.
+	t.Run("redis", func(t *testing.T) { testDedupAcrossSources(t, teststate.Redis(t)) })
+}
+
+func testDedupAcrossSources(t *testing.T, connect func() state.Store) {
 	f := newFixture(t)
+	var other state.Store = f.state
+	if connect != nil {
+		f.state, other = connect(), connect()
+	}
 	long := "某市发生一起重大交通事故，造成多人受伤，相关部门已经赶赴现场开展救援和调查工作。"
 	a, b := f.source("a"), f.source("b")
 	a.add(post("", "https://Site.test/x?utm_source=feed#top", "第一种说法：A站点的版本，正文不同但网址相同，应被去重掉。"),
@@ -253,6 +263,7 @@ func TestRunnerDedupAcrossSources(t *testing.T) {
 		post("", "http://b.test/2", "  "+long+"！"),
 		post("", "http://b.test/3", "转发"), // short: never deduplicated by content
 		post("", "http://b.test/4", "B站点独有的一条，正文和网址都不同，应当正常送达到原始主题中去。"))
+	f.state = other
 	r2 := f.runner("r", nil, listConfig("b", 30*time.Millisecond))
 	start(t, r2)
 	second := f.take(2)
