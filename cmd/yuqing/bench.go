@@ -1,12 +1,15 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
 	"runtime"
 	"runtime/pprof"
 	"sort"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,7 +25,7 @@ func newBenchCmd() *cobra.Command {
 		Use:   "bench",
 		Short: "Measure yuqing on this machine against the bare libraries",
 	}
-	cmd.AddCommand(newBenchPipelineCmd(), newBenchAnalysisCmd(), newBenchSearchCmd(), newBenchAlertCmd())
+	cmd.AddCommand(newBenchPipelineCmd(), newBenchAnalysisCmd(), newBenchSearchCmd(), newBenchAlertCmd(), newBenchLoadCmd())
 	return cmd
 }
 
@@ -254,6 +257,105 @@ webhook receiving its alert. Prints p50 and p99.`,
 	f.IntVar(&o.Background, "background", 1000, "background posts per second")
 	f.IntVar(&o.Probes, "probes", 100, "probe posts that fire the rule")
 	f.DurationVar(&o.Every, "every", 200*time.Millisecond, "time between probes")
+	return cmd
+}
+
+func newBenchLoadCmd() *cobra.Command {
+	var (
+		o              bench.LoadBenchOptions
+		mode           string
+		asJSON, noShip bool
+	)
+	cmd := &cobra.Command{
+		Use:   "load",
+		Short: "Load a server at a steady rate: throughput, ingest→searchable and ingest→alert latency, embedded vs distributed",
+		Long: `Generates synthetic Chinese posts at --rate posts/s for --duration (batches of
+--batch from --clients senders, paced so the rate does not drift), either
+to the ingest API (a 503 is counted and retried after Retry-After) or
+straight to the raw topic on Kafka (--target kafka, distributed only).
+Every 100 ms a marker post with a unique author is sent and searched for
+until found (ingest → searchable); every 500 ms a post firing a P1 probe
+rule (webhook on a local HTTP server) times ingest → alert.
+
+Without --server it starts what --mode says, loads it at each rate, and
+stops it: embedded is one in-process server (fsynced local log);
+distributed is kfake in this process, a redis-server child, and yuqing
+children of this binary: index, N analyze replicas (once per --analyzers
+value), alert, api+collect. both runs embedded then distributed, so the
+ratios come from one run on one machine. The shipped rules (--rules) run
+alongside the probe rule.
+
+Reports, per system and rate: accepted posts/s, records indexed per second
+over the steady part (after the first fifth), how long the backlog took
+to drain, latency p50/p90/p99, refusals, and the peak RSS (VmHWM) of the
+server processes (embedded: this process, load generator included).
+Progress goes to stderr every 10 s; the table (or --json) to stdout.`,
+		Example: `  yuqing bench load --mode both --analyzers 1,2 --rate 1500 --duration 60s
+  yuqing bench load --mode embedded --rate 500,3000 --duration 30s
+  yuqing bench load --mode distributed --analyzers 2 --target kafka --json
+  yuqing bench load --server http://127.0.0.1:8080 --rate 1000 --duration 2m`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			switch mode {
+			case "both":
+				o.Modes = []string{bench.ModeEmbedded, bench.ModeDistributed}
+			case bench.ModeEmbedded, bench.ModeDistributed:
+				o.Modes = []string{mode}
+			default:
+				return fmt.Errorf("--mode: %q is not embedded, distributed or both", mode)
+			}
+			if noShip {
+				o.ShippedRules = ""
+			}
+			bin, err := os.Executable()
+			if err != nil {
+				return fmt.Errorf("finding this executable: %w", err)
+			}
+			dir, err := os.MkdirTemp("", "yuqing-bench-load-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			o.Binary, o.Dir, o.Load.Progress = bin, dir, cmd.ErrOrStderr()
+			out := cmd.OutOrStdout()
+			reps, err := bench.LoadBench(ctx, o)
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if jerr := enc.Encode(reps); jerr != nil {
+					return jerr
+				}
+				return err
+			}
+			fmt.Fprintf(out, "machine: %s/%s, %d CPUs, %s; %s of load per rate, batches of %d, %d clients, target %s (%s)\n",
+				runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), o.Load.Duration, o.Load.Batch,
+				o.Load.Clients, o.Load.Target, time.Now().UTC().Format(time.DateOnly))
+			bench.WriteLoadTable(out, reps)
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&mode, "mode", "both", "embedded, distributed or both (without --server)")
+	f.IntSliceVar(&o.Rates, "rate", []int{2000}, "offered posts per second; several values load each system at each")
+	f.DurationVar(&o.Load.Duration, "duration", 60*time.Second, "how long to send at each rate")
+	f.IntSliceVar(&o.Analyzers, "analyzers", []int{1, 2}, "analyze replicas in distributed mode; one run per value")
+	f.StringVar(&o.Load.Target, "target", bench.TargetAPI, "api (HTTP ingest) or kafka (raw topic)")
+	f.StringVar(&o.Server, "server", "", "load this running server instead of starting one")
+	f.StringVar(&o.Metrics, "metrics", "", "with --server: base URL of the process running the index role (default --server)")
+	f.StringSliceVar(&o.Brokers, "brokers", nil, "with --server and --target kafka: Kafka seed brokers")
+	f.StringVar(&o.RawTopic, "raw-topic", "yuqing.raw", "with --server and --target kafka: the raw topic")
+	f.IntVar(&o.Load.Batch, "batch", 100, "posts per request")
+	f.IntVar(&o.Load.Clients, "clients", 4, "concurrent senders")
+	f.IntVar(&o.Load.Chars, "chars", 160, "characters of text per post")
+	f.DurationVar(&o.Load.MarkerEvery, "marker-every", 100*time.Millisecond, "time between searchable markers")
+	f.DurationVar(&o.Load.AlertEvery, "alert-every", 500*time.Millisecond, "time between alert markers (0: none)")
+	f.DurationVar(&o.Load.DrainTimeout, "drain-timeout", 2*time.Minute, "how long to wait for the backlog and the markers after sending")
+	f.Int64Var(&o.MaxBacklog, "max-backlog", 0, "ingest.max_backlog of the started servers (0: the default)")
+	f.StringVar(&o.ShippedRules, "rules", "configs/rules", "rule files to run alongside the probe rule")
+	f.BoolVar(&noShip, "no-rules", false, "run the probe rule only")
+	f.BoolVar(&asJSON, "json", false, "print the reports as JSON")
 	return cmd
 }
 
