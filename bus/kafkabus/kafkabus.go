@@ -2,6 +2,7 @@ package kafkabus
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/sasl"
 
 	"github.com/yuqing-dev/yuqing/bus"
 )
@@ -40,6 +42,10 @@ type Config struct {
 	// Logger receives kafka-go's logs (info as debug, errors as warn); nil
 	// means slog.Default().
 	Logger *slog.Logger
+	// TLS, when set, encrypts every connection to the brokers.
+	TLS *tls.Config
+	// SASL, when set, authenticates every connection.
+	SASL *SASLConfig
 }
 
 const (
@@ -53,6 +59,7 @@ const (
 
 // Bus is bus.Bus on Kafka. It is safe for concurrent use.
 type Bus struct {
+	mech      sasl.Mechanism // nil: no SASL
 	cfg       Config
 	log       *slog.Logger
 	addr      net.Addr
@@ -86,13 +93,20 @@ func New(cfg Config) (*Bus, error) {
 		cfg.Logger = slog.Default()
 	}
 	log := cfg.Logger.With("component", "kafkabus")
+	tlsCfg, mech, err := security(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("creating kafka bus: %w", err)
+	}
 	addr := kafka.TCP(cfg.Brokers...)
 	transport := &kafka.Transport{
 		ClientID:    cfg.ClientID,
 		DialTimeout: 10 * time.Second,
 		MetadataTTL: metadataTTL,
+		TLS:         tlsCfg,
+		SASL:        mech,
 	}
 	b := &Bus{
+		mech:      mech,
 		cfg:       cfg,
 		log:       log,
 		addr:      addr,
