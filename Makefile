@@ -2,11 +2,34 @@
 # when it is missing — redis-server (the tests start it on a free loopback
 # port), chromium (the console's browser tests and PDF reports) and a CJK
 # font (Chinese text in screenshots and PDFs) — then runs every test with
-# the race detector.
-.PHONY: test deps build bench
+# the race detector, then fuzzes each parser of outside input for a short,
+# bounded time (make fuzz).
+.PHONY: test deps build bench fuzz
 
 test: deps
 	go test -race -shuffle=on -timeout 30m ./...
+	$(MAKE) --no-print-directory fuzz
+
+# Each fuzz target of a parser of outside input runs for FUZZTIME (Go
+# fuzzes one target per package per invocation). New crashers land in the
+# package's testdata/fuzz/ and fail the run; commit them as regression
+# seeds once fixed. FUZZTIME=2m make fuzz digs deeper.
+FUZZTIME ?= 8s
+FUZZ_TARGETS = \
+	./ingest:FuzzParsePosts \
+	./ingest:FuzzParseSMS \
+	./ingest:FuzzParseFrom \
+	./index/ql:FuzzParse \
+	./alerting/rule:FuzzParseFile \
+	./configs:FuzzParse \
+	./analysis/pii:FuzzFind
+
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; \
+		echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
+		go test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME); \
+	done
 
 deps:
 	@missing=; \
