@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -183,6 +184,14 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		if ln, err = net.Listen("tcp", a.cfg.HTTP.Listen); err != nil {
 			return nil, nil, fmt.Errorf("listening on %s: %w", a.cfg.HTTP.Listen, err)
 		}
+	}
+	tlsCfg, err := a.cfg.HTTP.TLS.ServerConfig()
+	if err != nil {
+		ln.Close()
+		return nil, nil, fmt.Errorf("http.tls: %w", err)
+	}
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg)
 	}
 	a.addr <- ln.Addr().String()
 	var pusher api.Pusher

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/yuqing-dev/yuqing/bus/kafkabus"
@@ -18,8 +19,12 @@ func (a *App) openStateAndBus(ctx context.Context) error {
 	switch a.cfg.State.Type {
 	case configs.StateRedis:
 		r := a.cfg.State.Redis
+		tlsCfg, err := r.TLS.ClientConfig()
+		if err != nil {
+			return fmt.Errorf("state.redis.tls: %w", err)
+		}
 		st, err := redisstate.New(redisstate.Config{Addr: r.Addr, Username: r.Username, Password: r.Password,
-			DB: r.DB, KeyPrefix: r.KeyPrefix, Logger: a.log})
+			DB: r.DB, KeyPrefix: r.KeyPrefix, TLS: tlsCfg, Logger: a.log})
 		if err != nil {
 			return fmt.Errorf("opening redis state: %w", err)
 		}
@@ -36,8 +41,20 @@ func (a *App) openStateAndBus(ctx context.Context) error {
 	switch a.cfg.Bus.Type {
 	case configs.BusKafka:
 		k := a.cfg.Bus.Kafka
+		tlsCfg, err := k.TLS.ClientConfig()
+		if err != nil {
+			return fmt.Errorf("bus.kafka.tls: %w", err)
+		}
+		var sasl *kafkabus.SASLConfig
+		if k.SASL.Mechanism != "" {
+			pw := k.SASL.Password
+			if k.SASL.PasswordEnv != "" {
+				pw = os.Getenv(k.SASL.PasswordEnv)
+			}
+			sasl = &kafkabus.SASLConfig{Mechanism: k.SASL.Mechanism, Username: k.SASL.Username, Password: pw}
+		}
 		b, err := kafkabus.New(kafkabus.Config{Brokers: k.Brokers, ClientID: k.ClientID, Partitions: k.Partitions,
-			ReplicationFactor: k.ReplicationFactor, BatchTimeout: k.BatchTimeout, Logger: a.log})
+			ReplicationFactor: k.ReplicationFactor, BatchTimeout: k.BatchTimeout, Logger: a.log, TLS: tlsCfg, SASL: sasl})
 		if err != nil {
 			return fmt.Errorf("opening kafka bus: %w", err)
 		}

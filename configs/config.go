@@ -50,7 +50,10 @@ type Config struct {
 
 // HTTP configures the API server.
 type HTTP struct {
-	Listen          string        `yaml:"listen"`
+	Listen string `yaml:"listen"`
+	// TLS serves HTTPS with cert_file and key_file (and, with ca_file,
+	// requires client certificates signed by it).
+	TLS             TLS           `yaml:"tls"`
 	MaxBodyBytes    int64         `yaml:"max_body_bytes"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 }
@@ -107,6 +110,9 @@ type Kafka struct {
 	ReplicationFactor int           `yaml:"replication_factor"`
 	BatchTimeout      time.Duration `yaml:"batch_timeout"`
 	GroupPrefix       string        `yaml:"group_prefix"`
+	// TLS and SASL secure the connections to the brokers.
+	TLS  TLS       `yaml:"tls"`
+	SASL KafkaSASL `yaml:"sasl"`
 }
 
 // State types.
@@ -128,6 +134,8 @@ type Redis struct {
 	Password  string `yaml:"password"`
 	DB        int    `yaml:"db"`
 	KeyPrefix string `yaml:"key_prefix"`
+	// TLS secures the connection to Redis (rediss://).
+	TLS TLS `yaml:"tls"`
 }
 
 // Pipeline tunes the stages.

@@ -291,3 +291,24 @@ func TestRolesValidation(t *testing.T) {
 		t.Errorf("ParseRoles %q", got)
 	}
 }
+
+func TestTLSAndSASLValidation(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"http: {listen: '127.0.0.1:8443', tls: {enabled: true}}", "http.tls: a TLS server needs cert_file and key_file"},
+		{"http: {listen: '127.0.0.1:8443', tls: {enabled: true, cert_file: /nonexistent.pem, key_file: /nonexistent-key.pem}}", "http.tls: open /nonexistent.pem"},
+		{"http: {listen: '127.0.0.1:8443', tls: {cert_file: /x.pem}}", "http.tls.enabled: set enabled: true"},
+		{"state: {type: redis, redis: {addr: 'r:6379', tls: {enabled: true, ca_file: /nonexistent-ca.pem}}}", "state.redis.tls:"},
+		{"bus: {type: kafka, kafka: {brokers: [k:9092], sasl: {mechanism: GSSAPI}}}", `bus.kafka.sasl.mechanism: "GSSAPI"`},
+		{"bus: {type: kafka, kafka: {brokers: [k:9092], sasl: {mechanism: PLAIN}}}", "bus.kafka.sasl.username: must be set"},
+		{"bus: {type: kafka, kafka: {brokers: [k:9092], sasl: {username: u}}}", "bus.kafka.sasl.mechanism: set a mechanism"},
+	} {
+		_, err := Parse([]byte(tc.yaml))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s\n  error %v\n  want %q", tc.yaml, err, tc.want)
+		}
+	}
+	ok := "bus: {type: kafka, kafka: {brokers: [k:9092], tls: {enabled: true}, sasl: {mechanism: SCRAM-SHA-512, username: u, password_env: P}}}\nstate: {type: redis, redis: {addr: 'r:6379', tls: {enabled: true}}}"
+	if _, err := Parse([]byte(ok)); err != nil {
+		t.Errorf("valid TLS + SASL config: %v", err)
+	}
+}

@@ -92,6 +92,10 @@ func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 		bad("http.listen", "%q is not host:port", c.HTTP.Listen)
 	}
+	c.HTTP.TLS.validate("http.tls", true, bad)
+	c.Bus.Kafka.TLS.validate("bus.kafka.tls", false, bad)
+	c.Bus.Kafka.SASL.validate(bad)
+	c.State.Redis.TLS.validate("state.redis.tls", false, bad)
 	if c.HTTP.MaxBodyBytes <= 0 {
 		bad("http.max_body_bytes", "must be positive")
 	}
