@@ -13,7 +13,7 @@ import (
 // metricDirs hold the Go packages that define yuqing's metrics.
 var metricDirs = []string{"../app", "../api", "../ingest", "../alerting", "../index", "../bus", "../state"}
 
-var metricName = regexp.MustCompile(`Name:\s*"(yuqing_[a-z_]+)"`)
+var metricName = regexp.MustCompile(`(?:Name:\s*|prometheus\.NewDesc\(\s*)"(yuqing_[a-z_]+)"`)
 
 // definedMetrics collects the yuqing_ metric names of Name: "..." literals
 // in the non-test Go sources.
