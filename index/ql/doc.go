@@ -79,4 +79,12 @@
 //     instants, and now-7d counts back from Options.Now.
 //   - A query, or group, of exclusions only (-source:weibo) matches every
 //     document but those.
+//
+// # Limits
+//
+// Parse refuses, with a *SyntaxError at the position where the limit is
+// crossed, a query longer than MaxQueryBytes (4 KiB), with more than
+// MaxTerms (256) terms, nested deeper than MaxDepth (32) groups and NOTs,
+// or with more than MaxPrefixes (16) prefix filters. The language has no
+// other wildcard, fuzzy or regular-expression construct.
 package ql

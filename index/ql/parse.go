@@ -3,10 +3,26 @@ package ql
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
-// MaxDepth bounds the nesting of groups and NOTs in a query.
-const MaxDepth = 100
+// Limits on what Parse accepts, so that a pathological query (megabytes
+// long, thousands of terms, nested a thousand deep, a hundred prefix
+// scans) is refused in microseconds with a *SyntaxError, which the API
+// answers 400 bad_query, instead of tying up the index. A query an analyst
+// types, or a saved search, is far inside them.
+const (
+	// MaxQueryBytes bounds the length of a query in bytes (UTF-8).
+	MaxQueryBytes = 4096
+	// MaxTerms bounds the words, phrases, filters, regions and ranges of a
+	// query together.
+	MaxTerms = 256
+	// MaxDepth bounds the nesting of groups and NOTs in a query.
+	MaxDepth = 32
+	// MaxPrefixes bounds the prefix filters (source:sms:*) of a query:
+	// each one walks the field's term dictionary.
+	MaxPrefixes = 16
+)
 
 // Parse parses a query. An empty query, or one of white space and
 // punctuation only, gives a nil Node and no error: it matches everything.
@@ -14,6 +30,14 @@ const MaxDepth = 100
 // (Compile does), so a Node can be kept and compiled again later, as saved
 // searches and alert rules do.
 func Parse(q string) (Node, error) {
+	if len(q) > MaxQueryBytes {
+		end := MaxQueryBytes // the start of the rune that crosses the limit
+		for end > 0 && !utf8.RuneStart(q[end]) {
+			end--
+		}
+		return nil, errAt(utf8.RuneCountInString(q[:end]),
+			"query longer than %d bytes (%d): shorten it, or save parts of it as separate searches", MaxQueryBytes, len(q))
+	}
 	toks, serr := lex(q)
 	if serr != nil {
 		return nil, serr
@@ -33,9 +57,11 @@ func Parse(q string) (Node, error) {
 }
 
 type parser struct {
-	toks  []token
-	i     int
-	depth int
+	toks     []token
+	i        int
+	depth    int
+	terms    int // terms parsed so far (MaxTerms)
+	prefixes int // prefix filters parsed so far (MaxPrefixes)
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -146,9 +172,28 @@ func (p *parser) unary() (Node, *SyntaxError) {
 // primary = "(" or ")" | phrase | field | word .
 func (p *parser) primary() (Node, *SyntaxError) {
 	t := p.next()
-	switch t.kind {
-	case tLParen:
+	if t.kind == tLParen {
 		return p.group(t)
+	}
+	n, err := leaf(t)
+	if err != nil || n == nil {
+		return nil, err
+	}
+	if p.terms++; p.terms > MaxTerms {
+		return nil, errAt(t.pos, "more than %d terms in one query: narrow it, or split it into several searches", MaxTerms)
+	}
+	if f, ok := n.(*Field); ok && f.Prefix {
+		if p.prefixes++; p.prefixes > MaxPrefixes {
+			return nil, errAt(t.pos, "more than %d prefix filters (value*) in one query", MaxPrefixes)
+		}
+	}
+	return n, nil
+}
+
+// leaf is the term of a phrase, field or word token; nil for a word of
+// punctuation only.
+func leaf(t token) (Node, *SyntaxError) {
+	switch t.kind {
 	case tPhrase:
 		text := strings.TrimSpace(t.text)
 		if !hasContent(text) {
