@@ -2,6 +2,7 @@ package configs
 
 import (
 	"fmt"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,6 +47,38 @@ type Config struct {
 	Collect Collect  `yaml:"collect"`
 	Sources []Source `yaml:"sources"`
 	Log     Log      `yaml:"log"`
+	Auth    Auth     `yaml:"auth"`
+}
+
+// Auth configures users, sessions and the audit log.
+type Auth struct {
+	// Enabled turns authentication on. It is on anyway whenever
+	// http.listen is not a loopback address (see AuthRequired).
+	Enabled bool `yaml:"enabled"`
+	// SessionTTL is how long a console login lasts.
+	SessionTTL time.Duration `yaml:"session_ttl"`
+	// AuditRetention is how long audit entries are kept: days (365d),
+	// weeks or a Go duration; 0 keeps them forever.
+	AuditRetention string `yaml:"audit_retention"`
+}
+
+// AuthRequired reports whether requests must authenticate: when
+// auth.enabled is set, or when http.listen is not a loopback address
+// (127.0.0.0/8, ::1, localhost), since then others can reach the server.
+func (c Config) AuthRequired() bool {
+	return c.Auth.Enabled || !isLoopbackListen(c.HTTP.Listen)
+}
+
+func isLoopbackListen(listen string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // HTTP configures the API server.
@@ -381,5 +414,6 @@ func Default() Config {
 			BackoffInitial: 10 * time.Second, BackoffMax: 30 * time.Minute},
 		Sources: []Source{},
 		Log:     Log{Level: "info", Format: "text"},
+		Auth:    Auth{SessionTTL: 12 * time.Hour, AuditRetention: "365d"},
 	}
 }

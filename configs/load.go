@@ -247,6 +247,12 @@ func (c Config) Validate() error {
 	default:
 		bad("log.format", "%q is not text or json", c.Log.Format)
 	}
+	if c.Auth.SessionTTL <= 0 {
+		bad("auth.session_ttl", "must be positive")
+	}
+	if _, err := ParseRetention(c.Auth.AuditRetention); err != nil {
+		bad("auth.audit_retention", "%v", err)
+	}
 	return errors.Join(errs...)
 }
 
