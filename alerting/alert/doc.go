@@ -32,6 +32,10 @@
 // an Event to the alert's timeline and bumps its Revision, which the outbox
 // uses in its deterministic notification ids.
 //
+// Retention: Expire deletes resolved alerts whose resolution is older
+// than Options.Retention (default 180 days), evidence and timeline with
+// them; open alerts are kept. The caller runs it periodically.
+//
 // Next to come: escalation timers (per-severity chains that stop on
 // acknowledgement) and the HTTP endpoints over this store.
 package alert

@@ -113,17 +113,19 @@ func (s *Store) tryCreate(ctx context.Context, fp string, gen int64, in Incoming
 	}
 	defer unlock()
 	ttl := in.Realert + s.opts.FingerprintTTL
-	won, err := s.st.SetNX(ctx, keyFPGen+fp+":"+strconv.FormatInt(gen, 10), []byte(id), ttl)
+	_, err = s.st.SetNX(ctx, keyFPGen+fp+":"+strconv.FormatInt(gen, 10), []byte(id), ttl)
 	if err != nil {
 		return Alert{}, false, fmt.Errorf("claiming fingerprint %s generation %d: %w", fp, gen, err)
 	}
-	if !won {
-		_, err := s.Get(ctx, id)
-		if !errors.Is(err, ErrNotFound) {
-			return Alert{}, false, err // nil: the winner stored it
-		}
-		// The winner died between claiming and storing; finish its job.
+	_, err = s.Get(ctx, id)
+	if !errors.Is(err, ErrNotFound) {
+		// Lost: the winner stored it (err nil). Or won a generation whose
+		// key had expired (FingerprintTTL) while its alert is still kept:
+		// never overwrite it, move on to the next generation.
+		return Alert{}, false, err
 	}
+	// Else: won; or lost to a winner that died between claiming and
+	// storing, whose job we finish.
 	a := newAlert(id, fp, in, s.opts.MaxDocIDs)
 	if err := s.applySilences(ctx, &a, in.At); err != nil {
 		return Alert{}, false, err

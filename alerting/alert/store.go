@@ -49,6 +49,10 @@ type Options struct {
 	// MaxTimeline caps the timeline length; the oldest "updated" entries
 	// go first. Default 200.
 	MaxTimeline int
+	// Retention is how long a resolved alert is kept after its
+	// resolution before Expire deletes it. Default DefaultRetention
+	// (180 days); negative keeps alerts for ever.
+	Retention time.Duration
 }
 
 // Store keeps alerts and silences in a state.Store. It is safe for
@@ -77,6 +81,9 @@ func New(st state.Store, opts Options) *Store {
 	}
 	if opts.MaxTimeline <= 0 {
 		opts.MaxTimeline = DefaultMaxTimeline
+	}
+	if opts.Retention == 0 {
+		opts.Retention = DefaultRetention
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
