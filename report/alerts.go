@@ -99,7 +99,8 @@ func (g *gen) incidents(cur []alert.Alert) {
 			inc.Timeline[i].At = inc.Timeline[i].At.In(g.o.Location)
 		}
 		if c := a.Labels["cluster_id"]; c != "" {
-			inc.Link = g.ln.search("cluster:"+strconv.Quote(c), g.p.From, g.p.To)
+			l := g.ln.search("cluster:"+strconv.Quote(c), g.p.From, g.p.To)
+			inc.Evidence = &l
 		}
 		g.r.Incidents = append(g.r.Incidents, inc)
 	}

@@ -132,9 +132,10 @@ type Incident struct {
 	ResolvedAt *time.Time    `json:"resolved_at,omitempty"`
 	Matches    int           `json:"matches"`
 	Timeline   []alert.Event `json:"timeline"`
-	// Link opens the evidence: the alert's cluster over the period, or
-	// the alert itself.
-	Link Link `json:"link"`
+	// Link opens the alert (its matches); Evidence, when the alert groups
+	// by cluster_id, the cluster's documents in the period.
+	Link     Link  `json:"link"`
+	Evidence *Link `json:"evidence,omitempty"`
 }
 
 // KeyCount is a count of alerts by one key.

@@ -1,8 +1,14 @@
 package report
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"html"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -12,6 +18,123 @@ import (
 func TestReportWeekly(t *testing.T) {
 	r := weeklyReport(t)
 	t.Run("generate", func(t *testing.T) { checkWeekly(t, r) })
+	html, err := RenderHTML(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("html", func(t *testing.T) { checkRendered(t, r, string(html), true) })
+	t.Run("markdown", func(t *testing.T) {
+		md, err := RenderMarkdown(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkRendered(t, r, string(md), false)
+	})
+	t.Run("pdf", func(t *testing.T) {
+		pdf, err := RenderPDF(t.Context(), html, "")
+		if errors.Is(err, ErrNoChromium) {
+			t.Skipf("%v (make deps installs it)", err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkPDF(t, pdf, r.Title)
+	})
+}
+
+// checkRendered looks for every figure of r, with its link, in out.
+func checkRendered(t *testing.T, r Report, out string, isHTML bool) {
+	t.Helper()
+	text, url := out, func(u string) string { return u }
+	if isHTML {
+		text = html.UnescapeString(out)
+		url = func(u string) string { return strings.ReplaceAll(u, "&", "&amp;") }
+	}
+	want := []string{r.Title, "+11.1%", "+50.0%", "-50.0%", "+200.0%", "12.5 分钟", "46.5 分钟", "8.67", "×4.33", "×7",
+		"杀猪盘", "P1×1 P2×1 P3×1", "处置完毕"}
+	has := func(s string) {
+		t.Helper()
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q", s)
+		}
+	}
+	for _, s := range want {
+		if !strings.Contains(text, s) {
+			t.Errorf("output lacks %q", s)
+		}
+	}
+	// A figure is a link to its query with the number as its text.
+	fig := func(n int, l Link) {
+		t.Helper()
+		if isHTML {
+			re := regexp.MustCompile(`href="` + regexp.QuoteMeta(url(l.URL)) + `"[^>]*>` + strconv.Itoa(n) + `</a>`)
+			if !re.MatchString(out) {
+				t.Errorf("output lacks figure %d linked to %s", n, l.URL)
+			}
+			return
+		}
+		has(fmt.Sprintf("[%d](%s)", n, l.URL))
+	}
+	v := r.Volume
+	fig(v.Total.Count, v.Total.Link)
+	fig(v.Total.Prev, v.Total.PrevLink)
+	for _, rows := range [][]Count{v.ByCategory, v.BySource, v.ByRegion} {
+		for _, c := range rows {
+			fig(c.Count, c.Link)
+			fig(c.Prev, c.PrevLink)
+		}
+	}
+	for _, b := range v.Trend {
+		fig(b.Count, b.Link)
+	}
+	for _, tp := range append(r.HotTopics.Largest, r.HotTopics.FastestGrowing...) {
+		fig(tp.Size, tp.Link)
+		fig(tp.Prev, tp.PrevLink)
+		has(tp.Representative.Snippet)
+	}
+	for _, tm := range r.EmergingTerms {
+		fig(tm.Count, tm.Link)
+	}
+	a := r.Alerts
+	fig(a.Total.Count, a.Total.Link)
+	for _, k := range a.BySeverity {
+		fig(k.Count, k.Link)
+	}
+	for _, rc := range a.ByRule {
+		fig(rc.Count, rc.Link)
+	}
+	for _, u := range a.Unacknowledged {
+		has(u.Title)
+		has(url(u.Link.URL))
+	}
+	for _, i := range r.Incidents {
+		has(i.Title)
+		if i.Evidence != nil {
+			has(url(i.Evidence.URL))
+		}
+	}
+	for _, d := range r.Notable {
+		fig(d.ClusterSize, d.Link)
+	}
+	if strings.Contains(out, "%!") || strings.Contains(out, "<no value>") {
+		t.Errorf("output has a formatting error")
+	}
+}
+
+// checkPDF checks a PDF: the header, the title in the document info (a
+// UTF-16BE hex string, as Chromium writes non-ASCII titles) and an
+// embedded CJK font.
+func checkPDF(t *testing.T, pdf []byte, title string) {
+	t.Helper()
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %q", pdf[:min(len(pdf), 16)])
+	}
+	if got := pdfTitle(pdf); got != title {
+		t.Errorf("PDF title = %q, want %q", got, title)
+	}
+	if !bytes.Contains(pdf, []byte("CJK")) {
+		t.Errorf("PDF embeds no Noto CJK font")
+	}
 }
 
 func pct(p *float64) string {
@@ -114,7 +237,11 @@ func checkWeekly(t *testing.T, r Report) {
 
 	var inc []string
 	for _, i := range r.Incidents {
-		inc = append(inc, fmt.Sprintf("%s %s %s %d", i.RuleID, i.Severity, i.Link.Query, len(i.Timeline)))
+		ev := ""
+		if i.Evidence != nil {
+			ev = i.Evidence.Query
+		}
+		inc = append(inc, fmt.Sprintf("%s %s %s %d", i.RuleID, i.Severity, ev, len(i.Timeline)))
 	}
 	if want := []string{`fraud-burst P1 cluster:"c-fraud" 2`, `fraud-burst P2 cluster:"c-fraud-2" 2`,
 		`fire P1 cluster:"c-fire" 3`, `fire P2 cluster:"c-fire-c" 1`}; !slices.Equal(inc, want) {
