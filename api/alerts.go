@@ -10,6 +10,7 @@ import (
 	"github.com/segmentio/encoding/json"
 
 	"github.com/yuqing-dev/yuqing/alerting/alert"
+	"github.com/yuqing-dev/yuqing/audit"
 )
 
 // Alerts is the alert store (and the notification outbox's dead letters)
@@ -58,6 +59,12 @@ func (s *Server) addSilence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.ID = ""
+	in.CreatedBy = actor(r, in.CreatedBy)
+	if err := s.record(r, audit.Entry{Action: audit.ActionSilenceAdd, Detail: in.Comment,
+		Fields: map[string]any{"matchers": in.Matchers, "start": in.Start, "end": in.End}}); err != nil {
+		s.auditFailed(w, r, err)
+		return
+	}
 	sil, err := s.opts.Alerts.AddSilence(r.Context(), in)
 	if s.alertError(w, err) {
 		return
@@ -77,6 +84,10 @@ func (s *Server) listSilences(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteSilence(w http.ResponseWriter, r *http.Request) {
+	if err := s.record(r, audit.Entry{Action: audit.ActionSilenceDel, Target: r.PathValue("id")}); err != nil {
+		s.auditFailed(w, r, err)
+		return
+	}
 	if s.alertError(w, s.opts.Alerts.DeleteSilence(r.Context(), r.PathValue("id"))) {
 		return
 	}
@@ -144,13 +155,18 @@ func (s *Server) alertAction(action string) http.HandlerFunc {
 				return
 			}
 		}
+		in.By = actor(r, in.By)
 		if in.By == "" {
 			writeError(w, http.StatusBadRequest, CodeInvalid, "by: who acts on the alert is required")
 			return
 		}
-		f := s.opts.Alerts.Ack
+		f, act := s.opts.Alerts.Ack, audit.ActionAlertAck
 		if action == "resolve" {
-			f = s.opts.Alerts.Resolve
+			f, act = s.opts.Alerts.Resolve, audit.ActionAlertResolve
+		}
+		if err := s.record(r, audit.Entry{Action: act, Target: r.PathValue("id"), Detail: in.Comment}); err != nil {
+			s.auditFailed(w, r, err)
+			return
 		}
 		a, err := f(r.Context(), r.PathValue("id"), in.By, in.Comment)
 		if s.alertError(w, err) {

@@ -23,6 +23,14 @@ const (
 	CodeUnauthorized   = "unauthorized"
 	CodeOverloaded     = "overloaded"
 	CodeInvalidConfig  = "invalid_config"
+	// CodeForbidden: authenticated, but the role lacks the permission.
+	CodeForbidden = "forbidden"
+	// CodeCSRF: a session request that changes state without the CSRF
+	// header.
+	CodeCSRF           = "csrf"
+	CodeReasonRequired = "reason_required"
+	CodeRateLimited    = "rate_limited"
+	CodeAuditFailed    = "audit_failed"
 )
 
 type errorBody struct {

@@ -3,13 +3,16 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/segmentio/encoding/json"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/yuqing-dev/yuqing/alerting/backtest"
 	"github.com/yuqing-dev/yuqing/alerting/rule"
+	"github.com/yuqing-dev/yuqing/audit"
 )
 
 // ErrBadRule wraps the errors of a rule a backtest was given; answered
@@ -42,10 +45,43 @@ func (s *Server) putRules(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rules, err := s.opts.PutRules(r.Context(), body)
-	if !ruleError(w, err) {
-		writeJSON(w, http.StatusOK, map[string]any{"rules": rules})
+	// Recorded before (what was sent) and after (the diff of the rules in
+	// use), so that no change goes unrecorded: when the first record
+	// fails nothing is changed.
+	if err := s.record(r, audit.Entry{Action: audit.ActionRuleChange, Detail: "submitted",
+		Fields: map[string]any{"yaml": string(body)}}); err != nil {
+		s.auditFailed(w, r, err)
+		return
 	}
+	var before []rule.Rule
+	if s.opts.Rules != nil {
+		before, _ = s.opts.Rules()
+	}
+	rules, err := s.opts.PutRules(r.Context(), body)
+	if ruleError(w, err) {
+		return
+	}
+	diff := audit.Diff(rulesYAML(before), rulesYAML(rules))
+	if err := s.record(r, audit.Entry{Action: audit.ActionRuleChange, Detail: "applied",
+		Fields: map[string]any{"diff": diff}}); err != nil {
+		s.log.ErrorContext(r.Context(), "writing audit log", "err", err)
+		writeError(w, http.StatusInternalServerError, CodeAuditFailed,
+			"the rules were applied (the submitted YAML is in the audit log) but their diff could not be recorded: "+err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rules": rules})
+}
+
+// rulesYAML renders rules for the audit diff.
+func rulesYAML(rules []rule.Rule) string {
+	if len(rules) == 0 {
+		return ""
+	}
+	out, err := yaml.Marshal(rules)
+	if err != nil {
+		return fmt.Sprintf("(rules not renderable: %v)", err)
+	}
+	return string(out)
 }
 
 // ruleError answers a failed rule operation: a bad rule is 400 invalid

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/yuqing-dev/yuqing/analysis"
+	"github.com/yuqing-dev/yuqing/audit"
+	"github.com/yuqing-dev/yuqing/auth"
 	"github.com/yuqing-dev/yuqing/index"
 )
 
@@ -23,6 +26,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	if s.searchError(w, r, req.Q, err) {
 		return
 	}
+	// A read: when the audit log cannot be written the search is still
+	// answered, and the failure logged.
+	s.recordBestEffort(r, audit.Entry{Action: audit.ActionSearch, Detail: req.Q,
+		Fields: map[string]any{"total": res.Total, "from": req.From, "to": req.To}})
 	writeJSON(w, http.StatusOK, res)
 }
 
@@ -147,8 +154,15 @@ func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// getDoc handles GET /api/v1/docs/{id}: personal data masked, or with
+// ?reveal=1&reason=... the original text, for callers with reveal_pii,
+// written to the audit log first.
 func (s *Server) getDoc(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	if v := r.URL.Query(); v.Get("reveal") != "" && v.Get("reveal") != "0" && v.Get("reveal") != "false" {
+		s.revealDoc(w, r, id, strings.TrimSpace(v.Get("reason")))
+		return
+	}
 	d, err := s.opts.Search.Get(r.Context(), id)
 	switch {
 	case errors.Is(err, index.ErrNotFound):
@@ -158,4 +172,43 @@ func (s *Server) getDoc(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusOK, d)
 	}
+}
+
+func (s *Server) revealDoc(w http.ResponseWriter, r *http.Request, id, reason string) {
+	who, _ := auth.FromContext(r.Context())
+	switch {
+	case !who.Can(auth.PermRevealPII):
+		writeError(w, http.StatusForbidden, CodeForbidden, "revealing personal data needs the reveal_pii permission (granted per user; never with auth off)")
+		return
+	case reason == "":
+		writeError(w, http.StatusBadRequest, CodeReasonRequired, "reason: say why you reveal this document's personal data (it is audited)")
+		return
+	}
+	get := s.opts.Reveal
+	if get == nil {
+		get = s.opts.Search.Get
+	}
+	d, err := get(r.Context(), id)
+	switch {
+	case errors.Is(err, index.ErrNotFound):
+		writeError(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no document with id %q", id))
+		return
+	case err != nil:
+		writeError(w, http.StatusInternalServerError, CodeInternal, err.Error())
+		return
+	}
+	if err := s.record(r, audit.Entry{Action: audit.ActionRevealPII, Target: id, Detail: reason,
+		Fields: map[string]any{"pii_spans": len(d.PII)}}); err != nil {
+		s.auditFailed(w, r, err)
+		return
+	}
+	out := struct {
+		analysis.Doc
+		Revealed bool   `json:"revealed"`
+		Note     string `json:"note,omitempty"`
+	}{Doc: d, Revealed: s.opts.Reveal != nil}
+	if s.opts.Reveal == nil {
+		out.Note = "this server cannot read original texts back from the index; the text shown is the stored (masked) one"
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -18,6 +18,8 @@ import (
 
 	"github.com/yuqing-dev/yuqing/alerting/rule"
 	"github.com/yuqing-dev/yuqing/analysis"
+	"github.com/yuqing-dev/yuqing/audit"
+	"github.com/yuqing-dev/yuqing/auth"
 	"github.com/yuqing-dev/yuqing/bus"
 	"github.com/yuqing-dev/yuqing/index"
 	"github.com/yuqing-dev/yuqing/index/saved"
@@ -112,6 +114,16 @@ type Options struct {
 	MaxBacklog int64
 	// Now is the clock (receipt times); default time.Now.
 	Now func() time.Time
+	// Auth authenticates callers; nil or not Required means auth is off:
+	// every request acts as auth.Local() (the console shows a banner).
+	Auth *auth.Service
+	// Audit records logins, searches, reveals, rule changes, alert
+	// actions and exports; nil records nothing.
+	Audit audit.Log
+	// Reveal returns a document with its original (unmasked) text for
+	// GET /api/v1/docs/{id}?reveal=1; nil means originals cannot be read
+	// back (the answer says so).
+	Reveal func(ctx context.Context, id string) (analysis.Doc, error)
 }
 
 // Server is the HTTP API. It implements http.Handler.
@@ -120,6 +132,7 @@ type Server struct {
 	closing chan struct{} // closed by CloseStreams
 	once    sync.Once
 	mux     *http.ServeMux
+	table   []Route // every route and its permission
 	metrics *metrics
 	log     *slog.Logger
 }
@@ -146,13 +159,19 @@ func (s *Server) routes() {
 	if s.opts.Public {
 		s.publicRoutes()
 	}
-	s.handle("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	s.handle("POST /api/v1/login", PermPublic, s.login)
+	s.handle("POST /api/v1/logout", PermPublic, s.logout)
+	s.handle("GET /api/v1/me", PermAuthenticated, s.me)
+	s.handle("GET /healthz", PermPublic, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	s.handle("GET /readyz", s.readyz)
+	s.handle("GET /readyz", PermPublic, s.readyz)
 	if s.opts.Gatherer != nil {
-		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
+		// Any authenticated caller when auth is on (Prometheus sends a
+		// token): the metrics hold no personal data.
+		s.handleRaw("GET /metrics", PermAuthenticated, promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}).ServeHTTP)
 	}
+	s.table = append(s.table, Route{Pattern: "/", Permission: PermPublic})
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if s.opts.Console != nil && s.opts.Public && r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/api/") {
 			s.opts.Console.ServeHTTP(w, r)
@@ -166,6 +185,7 @@ func (s *Server) routes() {
 // processes without it.
 func (s *Server) indexRoutes() {
 	routes := []string{"GET /api/v1/search", "GET /api/v1/docs/{id}", "GET /api/v1/stats/histogram", "POST /api/v1/rules/test"}
+	perms := []string{auth.PermSearch, auth.PermSearch, auth.PermDashboard, auth.PermRulesDraft}
 	if s.opts.Search == nil {
 		if s.opts.IndexProxy != nil && s.opts.Public {
 			proxy := httputil.NewSingleHostReverseProxy(s.opts.IndexProxy)
@@ -174,67 +194,72 @@ func (s *Server) indexRoutes() {
 				w.Header().Set("Retry-After", "1")
 				writeError(w, http.StatusServiceUnavailable, CodeUnavailable, "the index role at "+s.opts.IndexProxy.String()+" did not answer: "+err.Error())
 			}
-			for _, r := range routes {
-				s.handle(r, proxy.ServeHTTP)
+			for i, r := range routes {
+				s.handle(r, perms[i], proxy.ServeHTTP)
 			}
 		}
 		return
 	}
-	s.handle(routes[0], s.search)
-	s.handle(routes[1], s.getDoc)
-	s.handle(routes[2], s.histogram)
+	s.handle(routes[0], perms[0], s.search)
+	s.handle(routes[1], perms[1], s.getDoc)
+	s.handle(routes[2], perms[2], s.histogram)
 	if s.opts.Backtest != nil {
-		s.handle(routes[3], s.testRule)
+		s.handle(routes[3], perms[3], s.testRule)
 	}
 }
 
 // publicRoutes are the API that clients, collectors and the console use.
 func (s *Server) publicRoutes() {
-	s.handle("POST /api/v1/ingest/posts", s.ingest("posts", ingest.ParsePosts))
-	s.handle("POST /api/v1/ingest/sms", s.ingest("sms", ingest.ParseSMS))
+	s.handle("POST /api/v1/ingest/posts", auth.PermIngest, s.ingest("posts", ingest.ParsePosts))
+	s.handle("POST /api/v1/ingest/sms", auth.PermIngest, s.ingest("sms", ingest.ParseSMS))
 	if s.opts.Pusher != nil {
-		s.handle("POST /api/v1/ingest/push/{source}", s.push)
+		s.handle("POST /api/v1/ingest/push/{source}", PermPush, s.push)
 	}
 	if s.opts.Sources != nil {
-		s.handle("GET /api/v1/sources", s.listSources)
+		s.handle("GET /api/v1/sources", auth.PermSourcesRead, s.listSources)
 	}
 	if s.opts.Alerts != nil {
-		s.handle("GET /api/v1/alerts", s.listAlerts)
-		s.mux.HandleFunc("GET /api/v1/alerts/stream", s.alertStream)
-		s.handle("GET /api/v1/alerts/{id}", s.getAlert)
-		s.handle("GET /api/v1/alerts/{id}/preview", s.previewAlert)
-		s.handle("POST /api/v1/alerts/{id}/ack", s.alertAction("ack"))
-		s.handle("POST /api/v1/alerts/{id}/resolve", s.alertAction("resolve"))
-		s.handle("GET /api/v1/silences", s.listSilences)
-		s.handle("POST /api/v1/silences", s.addSilence)
-		s.handle("DELETE /api/v1/silences/{id}", s.deleteSilence)
-		s.handle("GET /api/v1/notifications/dead", s.deadLetters)
+		s.handle("GET /api/v1/alerts", auth.PermAlertsRead, s.listAlerts)
+		s.handleRaw("GET /api/v1/alerts/stream", auth.PermAlertsRead, s.alertStream)
+		s.handle("GET /api/v1/alerts/{id}", auth.PermAlertsRead, s.getAlert)
+		s.handle("GET /api/v1/alerts/{id}/preview", auth.PermAlertsRead, s.previewAlert)
+		s.handle("POST /api/v1/alerts/{id}/ack", auth.PermAlertsAct, s.alertAction("ack"))
+		s.handle("POST /api/v1/alerts/{id}/resolve", auth.PermAlertsAct, s.alertAction("resolve"))
+		s.handle("GET /api/v1/silences", auth.PermAlertsRead, s.listSilences)
+		s.handle("POST /api/v1/silences", auth.PermAlertsAct, s.addSilence)
+		s.handle("DELETE /api/v1/silences/{id}", auth.PermAlertsAct, s.deleteSilence)
+		s.handle("GET /api/v1/notifications/dead", auth.PermAlertsAct, s.deadLetters)
 	}
 	if s.opts.Rules != nil {
-		s.handle("GET /api/v1/rules", s.listRules)
+		s.handle("GET /api/v1/rules", auth.PermRulesRead, s.listRules)
 	}
 	if s.opts.PutRules != nil {
-		s.handle("PUT /api/v1/rules", s.putRules)
+		s.handle("PUT /api/v1/rules", auth.PermRulesWrite, s.putRules)
 	}
 	if s.opts.Saved != nil {
-		s.handle("POST /api/v1/searches", s.createSavedSearch)
-		s.handle("GET /api/v1/searches", s.listSavedSearches)
-		s.handle("GET /api/v1/searches/{id}", s.getSavedSearch)
-		s.handle("DELETE /api/v1/searches/{id}", s.deleteSavedSearch)
+		s.handle("POST /api/v1/searches", auth.PermSavedSearches, s.createSavedSearch)
+		s.handle("GET /api/v1/searches", auth.PermSavedSearches, s.listSavedSearches)
+		s.handle("GET /api/v1/searches/{id}", auth.PermSavedSearches, s.getSavedSearch)
+		s.handle("DELETE /api/v1/searches/{id}", auth.PermSavedSearches, s.deleteSavedSearch)
 	}
 	if s.opts.Analyzer != nil {
-		s.handle("POST /api/v1/analyze", s.analyze)
+		s.handle("POST /api/v1/analyze", auth.PermRulesDraft, s.analyze)
 	}
 	if s.opts.Reload != nil {
-		s.handle("POST /api/v1/reload", s.reload)
+		s.handle("POST /api/v1/reload", auth.PermRulesWrite, s.reload)
 	}
+	s.handle("GET /api/v1/audit", auth.PermAdmin, s.searchAudit)
 	for _, r := range s.opts.Routes {
-		s.handle(r.Pattern, r.Handler)
+		s.handle(r.Pattern, r.Permission, r.Handler)
 	}
 }
 
 // reload handles POST /api/v1/reload.
 func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
+	if err := s.record(r, audit.Entry{Action: audit.ActionReload}); err != nil {
+		s.auditFailed(w, r, err)
+		return
+	}
 	res, err := s.opts.Reload(r.Context())
 	if err != nil {
 		if errors.Is(err, ErrBadConfig) {
@@ -247,11 +272,19 @@ func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
-// handle registers h under pattern with latency metrics and panic recovery.
-func (s *Server) handle(pattern string, h http.HandlerFunc) {
+// handle registers h under pattern with the permission a caller needs
+// (a constant of package auth, PermPublic, PermPush or
+// PermAuthenticated), latency metrics and panic recovery.
+func (s *Server) handle(pattern, perm string, h http.HandlerFunc) {
+	s.table = append(s.table, Route{Pattern: pattern, Permission: perm})
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		r = withRequestID(w, r)
+		r, ok := s.authorize(w, r, perm)
+		if !ok {
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), auditKey{}, auditCtx{s, r}))
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			if p := recover(); p != nil {
@@ -263,6 +296,18 @@ func (s *Server) handle(pattern string, h http.HandlerFunc) {
 			s.log.DebugContext(r.Context(), "request", "route", pattern, "path", r.URL.Path, "status", sw.status, "took", took)
 		}()
 		h(sw, r)
+	}))
+}
+
+// handleRaw registers h under pattern with the permission check only:
+// long-lived or foreign handlers (the alert stream, /metrics).
+func (s *Server) handleRaw(pattern, perm string, h http.HandlerFunc) {
+	s.table = append(s.table, Route{Pattern: pattern, Permission: perm})
+	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = withRequestID(w, r)
+		if r, ok := s.authorize(w, r, perm); ok {
+			h(w, r)
+		}
 	}))
 }
 

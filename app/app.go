@@ -72,6 +72,7 @@ type App struct {
 	soft      state.Store
 	dicts     atomic.Pointer[dictReloader]
 	reloads   *reloadMetrics
+	api       atomic.Pointer[api.Server]
 	cleanups  []func() error
 }
 
@@ -212,7 +213,13 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		}
 		proxy = u
 	}
+	authSvc, auditLog, err := a.authLayers()
+	if err != nil {
+		return nil, nil, err
+	}
 	handler := api.New(api.Options{
+		Auth:       authSvc,
+		Audit:      auditLog,
 		Public:     a.cfg.Runs(configs.RoleAPI),
 		IndexProxy: proxy,
 		Backlog:    a.backlog,
@@ -248,6 +255,7 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		Gatherer:     a.reg,
 		Logger:       a.log,
 	})
+	a.api.Store(handler)
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	srv.RegisterOnShutdown(handler.CloseStreams)
 	return srv, ln, nil

@@ -161,3 +161,12 @@ func (f *Files) readDay(day string, q Query) ([]Entry, error) {
 	}
 	return out, sc.Err()
 }
+
+// Entries reads every entry of the log in dir, oldest first (for tests
+// and offline inspection).
+func Entries(dir string) ([]Entry, error) {
+	f := &Files{dir: dir, now: time.Now}
+	es, err := f.Search(context.Background(), Query{Limit: 1000})
+	slices.Reverse(es)
+	return es, err
+}
