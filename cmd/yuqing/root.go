@@ -32,7 +32,7 @@ then send posts and search them from another terminal:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCmd(), newIngestCmd(), newSearchCmd(), newVersionCmd(), newBenchCmd(), newTrainCmd(), newEvalCmd(), newAnalyzeCmd(), newRulesCmd(), newReportCmd())
+	root.AddCommand(newServeCmd(), newIngestCmd(), newSearchCmd(), newVersionCmd(), newBenchCmd(), newTrainCmd(), newEvalCmd(), newAnalyzeCmd(), newRulesCmd())
 	root.AddCommand(newUsersCmd())
 	root.AddCommand(newTokensCmd())
 	return root
