@@ -26,6 +26,7 @@ import (
 	"github.com/yuqing-dev/yuqing/api"
 	"github.com/yuqing-dev/yuqing/bus"
 	"github.com/yuqing-dev/yuqing/configs"
+	"github.com/yuqing-dev/yuqing/console"
 	"github.com/yuqing-dev/yuqing/index"
 	"github.com/yuqing-dev/yuqing/index/saved"
 	"github.com/yuqing-dev/yuqing/ingest/collect"
@@ -218,6 +219,7 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		return nil, nil, err
 	}
 	handler := api.New(api.Options{
+		Console:    console.Handler(console.Options{Logger: a.log}),
 		Auth:       authSvc,
 		Audit:      auditLog,
 		Public:     a.cfg.Runs(configs.RoleAPI),

@@ -266,3 +266,22 @@ func doRequest(t *testing.T, req *http.Request) *http.Response {
 	resp.Body.Close()
 	return resp
 }
+
+// The console is served by the same server: pages outside /api/, JSON
+// errors inside it.
+func TestConsoleIsServedBesideTheAPI(t *testing.T) {
+	s := startApp(t, embeddedConfig(t))
+	for path, want := range map[string]string{"/": "text/html", "/search?q=火灾": "text/html", "/alerts": "text/html", "/api/v1/nope": "application/json"} {
+		resp, err := http.Get(s.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, want) {
+			t.Errorf("%s: %d %s, want %s", path, resp.StatusCode, ct, want)
+		}
+		if strings.HasPrefix(path, "/api/") != (resp.StatusCode == http.StatusNotFound) {
+			t.Errorf("%s: status %d", path, resp.StatusCode)
+		}
+	}
+}
