@@ -35,6 +35,7 @@ then send posts and search them from another terminal:
 	root.AddCommand(newServeCmd(), newIngestCmd(), newSearchCmd(), newVersionCmd(), newBenchCmd(), newTrainCmd(), newEvalCmd(), newAnalyzeCmd(), newRulesCmd())
 	root.AddCommand(newUsersCmd())
 	root.AddCommand(newTokensCmd())
+	root.AddCommand(newReportCmd())
 	return root
 }
 
