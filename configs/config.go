@@ -46,8 +46,10 @@ type Config struct {
 	// Collect is how collectors behave; Sources are the collectors.
 	Collect Collect  `yaml:"collect"`
 	Sources []Source `yaml:"sources"`
-	Log     Log      `yaml:"log"`
-	Auth    Auth     `yaml:"auth"`
+	// Reports schedules and keeps the trend reports.
+	Reports Reports `yaml:"reports"`
+	Log     Log     `yaml:"log"`
+	Auth    Auth    `yaml:"auth"`
 }
 
 // Auth configures users, sessions and the audit log.
@@ -413,6 +415,7 @@ func Default() Config {
 			PerHostRate: 1, PerHostConcurrency: 2, DedupWindow: 72 * time.Hour, LeaseTTL: 30 * time.Second,
 			BackoffInitial: 10 * time.Second, BackoffMax: 30 * time.Minute},
 		Sources: []Source{},
+		Reports: DefaultReports(),
 		Log:     Log{Level: "info", Format: "text"},
 		Auth:    Auth{SessionTTL: 12 * time.Hour, AuditRetention: "365d"},
 	}

@@ -201,6 +201,7 @@ func (c Config) Validate() error {
 		}
 	}
 	validateSources(c.Collect, c.Sources, bad)
+	c.Reports.validate(bad)
 	if c.AutoResolveAfter < 0 {
 		bad("auto_resolve_after", "must not be negative")
 	}

@@ -87,7 +87,7 @@ func (s *Scheduler) Tick(ctx context.Context, sc ScheduleConfig) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	loc, _ := s.Config.Location()
-	p, err := LastPeriod(sc.Period, s.Now(), loc)
+	p, err := LastPeriod(Kind(sc.Period), s.Now(), loc)
 	if err != nil {
 		s.Logger.ErrorContext(ctx, "report schedule", "schedule", sc.Name, "err", err)
 		return

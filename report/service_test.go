@@ -156,7 +156,7 @@ func TestReportSchedulerFiresAndArchives(t *testing.T) {
 	fail := atomic.Bool{}
 	fail.Store(true)
 	sched := &Scheduler{Service: svc, State: st, Config: Config{Timezone: "Asia/Shanghai", Retention: "365d",
-		Schedules: []ScheduleConfig{{Name: "daily", Period: Daily, Cron: "@every 1s"}}},
+		Schedules: []ScheduleConfig{{Name: "daily", Period: string(Daily), Cron: "@every 1s"}}},
 		Deliver: func(_ context.Context, r Report, html []byte) error {
 			if fail.Swap(false) {
 				return io.ErrUnexpectedEOF // the first delivery fails: retried next tick
@@ -206,8 +206,8 @@ func TestReportConfigValidate(t *testing.T) {
 		{Timezone: "Mars/Olympus"},
 		{Retention: "1y"},
 		{Schedules: []ScheduleConfig{{Name: "d", Period: "monthly", Cron: "@daily"}}},
-		{Schedules: []ScheduleConfig{{Name: "d", Period: Daily, Cron: "61 * * * *"}}},
-		{Schedules: []ScheduleConfig{{Name: "d", Period: Daily, Cron: "@daily"}, {Name: "d", Period: Weekly, Cron: "@daily"}}},
+		{Schedules: []ScheduleConfig{{Name: "d", Period: string(Daily), Cron: "61 * * * *"}}},
+		{Schedules: []ScheduleConfig{{Name: "d", Period: string(Daily), Cron: "@daily"}, {Name: "d", Period: string(Weekly), Cron: "@daily"}}},
 		{ConsoleURL: "ftp://x"},
 	} {
 		if err := c.Validate(); err == nil {
