@@ -72,6 +72,7 @@ func startAuthApp(t *testing.T) *authServer {
 	t.Helper()
 	cfg := embeddedConfig(t)
 	cfg.Auth.Enabled = true
+	cfg.RulesDir = t.TempDir() // PUT /api/v1/rules writes there
 	cfg.Sources = []configs.Source{{Name: "gw", Type: configs.SourceHTTPPush, Kind: "post", Token: pushToken}}
 	dir := auth.OpenDir(filepath.Join(cfg.DataDir, "auth"), nil).WithCost(4)
 	ctx := context.Background()
@@ -461,7 +462,7 @@ func TestAuditRecordsActions(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := embeddedConfig(t)
-	cfg.DataDir, cfg.Auth.Enabled = s.data, true
+	cfg.DataDir, cfg.Auth.Enabled, cfg.RulesDir = s.data, true, t.TempDir()
 	s2 := &authServer{testServer: startApp(t, cfg), data: s.data, tokens: s.tokens}
 	s2.testServer.t = t
 	check(s2)
