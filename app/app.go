@@ -323,7 +323,7 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 			return fmt.Errorf("index.retention_schedule: %w", err)
 		}
 		a.cleanups = append(a.cleanups, func() error { stopRetention(); return nil })
-		specs = append(specs, spec{"index", t.Docs, indexHandler(ix, poison.WithLabelValues("index"), a.log)})
+		specs = append(specs, spec{"index", t.Docs, indexHandler(ix, filepath.Join(a.cfg.DataDir, "index"), ic.MinFreeBytes, poison.WithLabelValues("index"), a.log)})
 	}
 	if runs(configs.RoleAlert) || runs(configs.RoleAPI) {
 		al, err := a.newAlerting()

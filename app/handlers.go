@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -15,6 +16,7 @@ import (
 	"github.com/yuqing-dev/yuqing/bus"
 	"github.com/yuqing-dev/yuqing/index"
 	"github.com/yuqing-dev/yuqing/ingest"
+	"github.com/yuqing-dev/yuqing/internal/diskusage"
 )
 
 // clusterAssigner gives docs their repost clusters through the shared
@@ -124,8 +126,21 @@ func assignClusters(ctx context.Context, cl clusterAssigner, out []analyzed, err
 
 // indexHandler decodes Docs and indexes them as one batch, which returns
 // when the batch is persisted.
-func indexHandler(ix *index.Index, poison prometheus.Counter, log *slog.Logger) handler {
-	return func(ctx context.Context, msgs []bus.Message) error {
+//
+// Before writing it checks that the index's disk keeps minFree bytes free
+// (a full disk makes bleve fail half way, or panic): below that the batch
+// fails and is retried, the backlog grows and ingest answers 503. A panic
+// inside the index is turned into a batch error too.
+func indexHandler(ix *index.Index, dir string, minFree int64, poison prometheus.Counter, log *slog.Logger) handler {
+	return func(ctx context.Context, msgs []bus.Message) (err error) {
+		if err := checkFree(dir, minFree); err != nil {
+			return err
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("indexing %d docs: the index panicked: %v", len(msgs), p)
+			}
+		}()
 		docs := make([]analysis.Doc, 0, len(msgs))
 		for _, m := range msgs {
 			var d analysis.Doc
@@ -142,4 +157,23 @@ func indexHandler(ix *index.Index, poison prometheus.Counter, log *slog.Logger) 
 		}
 		return ix.Index(ctx, docs)
 	}
+}
+
+// errDiskFull marks a batch refused because the index's disk is full.
+var errDiskFull = errors.New("index disk full")
+
+// checkFree returns errDiskFull when dir's file system has less than
+// minFree bytes free (0: no check).
+func checkFree(dir string, minFree int64) error {
+	if minFree <= 0 {
+		return nil
+	}
+	free, err := diskusage.Free(dir)
+	if err != nil {
+		return fmt.Errorf("checking free space of the index: %w", err)
+	}
+	if free < uint64(minFree) {
+		return fmt.Errorf("%w: %d bytes free on %s, index.min_free_bytes is %d: free space or raise the volume; indexing resumes by itself", errDiskFull, free, dir, minFree)
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/yuqing-dev/yuqing/configs"
@@ -29,8 +30,13 @@ func (a *App) checkHealth(ctx context.Context) error {
 			return fmt.Errorf("bus does not answer: %w", err)
 		}
 	}
-	if a.cfg.Runs(configs.RoleIndex) && a.index == nil {
-		return errors.New("index is not open")
+	if a.cfg.Runs(configs.RoleIndex) {
+		if a.index == nil {
+			return errors.New("index is not open")
+		}
+		if err := checkFree(filepath.Join(a.cfg.DataDir, "index"), a.cfg.Index.MinFreeBytes); err != nil {
+			return err
+		}
 	}
 	return nil
 }

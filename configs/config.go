@@ -235,6 +235,11 @@ type Index struct {
 	// @daily, @every 30m; in Timezone) on which expired partitions are
 	// dropped; they are also dropped at start.
 	RetentionSchedule string `yaml:"retention_schedule"`
+	// MinFreeBytes is the room the index keeps on its disk: below it the
+	// index stage stops (and retries) instead of letting a write fail half
+	// way, ingest then answers 503 once the backlog passes
+	// ingest.max_backlog, and /readyz says why. 0 disables the check.
+	MinFreeBytes int64 `yaml:"min_free_bytes"`
 	// RemoteURL is the HTTP address of the process running the index
 	// role (http://yuqing-index:8080). A process that serves the API
 	// without the index role searches through it.
@@ -403,7 +408,7 @@ func Default() Config {
 		Analysis: Analysis{BuiltinDict: true, Dicts: []string{}, DictReloadInterval: 30 * time.Second,
 			Cluster: Cluster{MaxDistance: 3, Window: 72 * time.Hour}},
 		Index: Index{Partition: PartitionDay, Timezone: "Asia/Shanghai", Retention: "0",
-			RetentionSchedule: "@hourly"},
+			RetentionSchedule: "@hourly", MinFreeBytes: 256 << 20},
 		RulesDir:            "configs/rules",
 		RulesReloadInterval: 10 * time.Second,
 		Receivers:           []Receiver{},

@@ -258,6 +258,9 @@ func (c Config) Validate() error {
 }
 
 func (i Index) validate(bad func(field, format string, args ...any)) {
+	if i.MinFreeBytes < 0 {
+		bad("index.min_free_bytes", "must not be negative")
+	}
 	switch i.Partition {
 	case PartitionDay, PartitionWeek, PartitionMonth:
 	default:

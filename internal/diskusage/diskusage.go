@@ -1,5 +1,6 @@
-// Package diskusage measures how much disk a directory tree takes, for
-// benchmarks that report index sizes.
+// Package diskusage measures disk: how much a directory tree takes (for
+// benchmarks that report index sizes) and how much room is left (the index
+// stage stops before its disk is full).
 package diskusage
 
 import (
