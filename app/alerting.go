@@ -40,8 +40,10 @@ type alerting struct {
 	outbox  *notify.Outbox
 	worker  *notify.Worker
 	baseURL string
-	formats map[string]receiverFormat
-	log     *slog.Logger
+	// lastExpiry is when old alerts were last expired (escalationLoop).
+	lastExpiry time.Time
+	formats    map[string]receiverFormat
+	log        *slog.Logger
 }
 
 // receiverFormat is how a receiver's notifications are written.
@@ -155,7 +157,7 @@ func (a *App) newAlerting() (*alerting, error) {
 			Name: "yuqing_rules_reloads_total",
 			Help: "Alert rule reloads by result (ok, error).",
 		}, []string{"result"}),
-		alerts:  alert.New(a.state, alert.Options{}),
+		alerts:  alert.New(a.state, alert.Options{Retention: alertsRetention(a.cfg)}),
 		outbox:  outbox,
 		worker:  notify.NewWorker(outbox, notify.WorkerOptions{Receivers: receivers, RateLimits: limits, Registerer: a.reg, Logger: a.log}),
 		baseURL: "http://" + strings.TrimPrefix(a.cfg.HTTP.Listen, "http://"),
@@ -363,7 +365,26 @@ func (al *alerting) escalationLoop(ctx context.Context, cfg configs.Config) {
 				al.log.WarnContext(ctx, "auto-resolving alerts", "err", err)
 			}
 		}
+		if r := alertsRetention(cfg); r > 0 && now.Sub(al.lastExpiry) >= min(time.Hour, r/10) {
+			al.lastExpiry = now
+			n, err := al.alerts.Expire(ctx)
+			if err != nil {
+				al.log.WarnContext(ctx, "expiring old alerts", "err", err)
+			} else if n > 0 {
+				al.log.InfoContext(ctx, "expired resolved alerts past alerts_retention", "deleted", n)
+			}
+		}
 	})
+}
+
+// alertsRetention is alerts_retention for the alert store: "0" keeps
+// alerts forever (a negative Retention turns Expire off).
+func alertsRetention(cfg configs.Config) time.Duration {
+	d, _ := configs.ParseRetention(cfg.AlertsRetention) // validated
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // sendGrouped queues the first notification of each firing alert whose

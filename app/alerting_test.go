@@ -1,6 +1,8 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,5 +18,38 @@ func TestEscalationLevel(t *testing.T) {
 		if got := escalationLevel(pol, t0, t0.Add(age)); got != want {
 			t.Errorf("at %v: level %d, want %d", age, got, want)
 		}
+	}
+}
+
+// Resolved alerts older than alerts_retention are deleted for real; open
+// ones stay.
+func TestResolvedAlertsExpire(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("id: flood\nname: 内涝\nseverity: P3\ntype: any\nmatch: '内涝'\ngroup_by: [source]\ngroup_wait: 0s\n"), 0o644)
+	cfg := embeddedConfig(t)
+	cfg.RulesDir = dir
+	cfg.AlertsRetention = "2s"
+	cfg.EscalationInterval = 100 * time.Millisecond
+	s := startApp(t, cfg)
+	s.do("POST", "/api/v1/ingest/posts", "", []byte(`{"id":"x1","source":"weibo","text":"城区多处内涝"}
+{"id":"x2","source":"douyin","text":"地下车库内涝"}`))
+	var ids []string
+	waitUntil(t, "two alerts", func() bool {
+		_, m := s.do("GET", "/api/v1/alerts", "", nil)
+		ids = nil
+		for _, a := range m["alerts"].([]any) {
+			ids = append(ids, a.(map[string]any)["id"].(string))
+		}
+		return len(ids) == 2
+	})
+	if code, m := s.do("POST", "/api/v1/alerts/"+ids[0]+"/resolve", "", []byte(`{"by":"duty","comment":"已处置"}`)); code != 200 {
+		t.Fatalf("resolve: %d %v", code, m)
+	}
+	waitUntil(t, "the resolved alert deleted", func() bool {
+		code, _ := s.do("GET", "/api/v1/alerts/"+ids[0], "", nil)
+		return code == 404
+	})
+	if code, _ := s.do("GET", "/api/v1/alerts/"+ids[1], "", nil); code != 200 {
+		t.Errorf("the open alert is gone: %d", code)
 	}
 }

@@ -43,6 +43,10 @@ type Config struct {
 	// AutoResolveAfter resolves an open alert with no new evidence for
 	// this long (0: never).
 	AutoResolveAfter time.Duration `yaml:"auto_resolve_after"`
+	// AlertsRetention is how long a resolved alert (with its evidence and
+	// timeline) is kept: days (180d), weeks or a Go duration; 0 keeps
+	// them forever. Open alerts are never deleted.
+	AlertsRetention string `yaml:"alerts_retention"`
 	// Collect is how collectors behave; Sources are the collectors.
 	Collect Collect  `yaml:"collect"`
 	Sources []Source `yaml:"sources"`
@@ -415,6 +419,7 @@ func Default() Config {
 		Escalation:          map[string]EscalationPolicy{},
 		EscalationInterval:  5 * time.Second,
 		AutoResolveAfter:    24 * time.Hour,
+		AlertsRetention:     "180d",
 		Collect: Collect{UserAgent: "yuqing/1 (public-opinion monitor)", Robots: true,
 			Timeout: 20 * time.Second, MaxBodyBytes: 10 << 20, MaxRedirects: 5,
 			PerHostRate: 1, PerHostConcurrency: 2, DedupWindow: 72 * time.Hour, LeaseTTL: 30 * time.Second,

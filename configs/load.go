@@ -202,6 +202,9 @@ func (c Config) Validate() error {
 	}
 	validateSources(c.Collect, c.Sources, bad)
 	c.Reports.validate(bad)
+	if _, err := ParseRetention(c.AlertsRetention); err != nil {
+		bad("alerts_retention", "%v", err)
+	}
 	if c.AutoResolveAfter < 0 {
 		bad("auto_resolve_after", "must not be negative")
 	}
