@@ -36,6 +36,10 @@ type Route struct {
 	// any authenticated caller.
 	Permission string
 	Handler    http.HandlerFunc
+	// Index routes read the index: they are served by the process with
+	// the index role (with or without the public API) and forwarded to it
+	// by API processes without it (Handler unused there).
+	Index bool
 }
 
 // ErrBadConfig marks a reload refused because a config, rule or
@@ -197,8 +201,18 @@ func (s *Server) indexRoutes() {
 			for i, r := range routes {
 				s.handle(r, perms[i], proxy.ServeHTTP)
 			}
+			for _, r := range s.opts.Routes {
+				if r.Index {
+					s.handle(r.Pattern, r.Permission, proxy.ServeHTTP)
+				}
+			}
 		}
 		return
+	}
+	for _, r := range s.opts.Routes {
+		if r.Index {
+			s.handle(r.Pattern, r.Permission, r.Handler)
+		}
 	}
 	s.handle(routes[0], perms[0], s.search)
 	s.handle(routes[1], perms[1], s.getDoc)
@@ -250,7 +264,9 @@ func (s *Server) publicRoutes() {
 	}
 	s.handle("GET /api/v1/audit", auth.PermAdmin, s.searchAudit)
 	for _, r := range s.opts.Routes {
-		s.handle(r.Pattern, r.Permission, r.Handler)
+		if !r.Index {
+			s.handle(r.Pattern, r.Permission, r.Handler)
+		}
 	}
 }
 

@@ -30,6 +30,7 @@ import (
 	"github.com/yuqing-dev/yuqing/index"
 	"github.com/yuqing-dev/yuqing/index/saved"
 	"github.com/yuqing-dev/yuqing/ingest/collect"
+	"github.com/yuqing-dev/yuqing/report"
 	"github.com/yuqing-dev/yuqing/state"
 	"github.com/yuqing-dev/yuqing/state/localstate"
 )
@@ -65,6 +66,7 @@ type App struct {
 	analyzer atomic.Pointer[analysis.Analyzer]
 	alerting atomic.Pointer[alerting]
 	pusher   atomic.Pointer[collect.Pusher]
+	reports  *report.Service // with the index role
 	// consumers holds this process's stage consumers by stage name
 	// (bus.Consumer), for lag and back-pressure.
 	consumers sync.Map
@@ -205,6 +207,12 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		backtest api.Backtester
 		proxy    *url.URL
 	)
+	reports, err := a.newReportService()
+	if err != nil {
+		ln.Close()
+		return nil, nil, err
+	}
+	a.reports = reports
 	if a.cfg.Runs(configs.RoleIndex) {
 		search, backtest = lazySearcher{a}, a.backtest
 	} else if a.cfg.Index.RemoteURL != "" {
@@ -219,6 +227,7 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		return nil, nil, err
 	}
 	handler := api.New(api.Options{
+		Routes:     a.reportRoutes(),
 		Console:    console.Handler(console.Options{Logger: a.log}),
 		Auth:       authSvc,
 		Audit:      auditLog,
@@ -372,6 +381,11 @@ func (a *App) startStages(ctx, stageCtx context.Context, wg *sync.WaitGroup) err
 	}
 	if tr, ok := a.bus.(interface{ Trim(context.Context) error }); ok {
 		wg.Go(func() { a.trimLoop(stageCtx, tr.Trim) })
+	}
+	if runs(configs.RoleReport) {
+		if err := a.startReportScheduler(stageCtx); err != nil {
+			return err
+		}
 	}
 	wg.Go(func() { a.healthLoop(stageCtx, time.Second) })
 	wg.Go(func() { a.reloadOnSIGHUP(stageCtx) })

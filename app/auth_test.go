@@ -56,6 +56,9 @@ var routePerms = map[string]string{
 	"POST /api/v1/analyze":              auth.PermRulesDraft,
 	"POST /api/v1/reload":               auth.PermRulesWrite,
 	"GET /api/v1/audit":                 auth.PermAdmin,
+	"GET /api/v1/reports":               auth.PermReportsRead,
+	"POST /api/v1/reports":              auth.PermReportsWrite,
+	"GET /api/v1/reports/{id}":          auth.PermReportsRead,
 }
 
 const pushToken = "push-secret-of-the-gateway"

@@ -84,6 +84,9 @@ func (c Config) Validate() error {
 	if split := len(c.Roles) > 0 && !allRoles(c); split && (c.Bus.Type != BusKafka || c.State.Type != StateRedis) {
 		bad("roles", "running some of the roles (%s) needs bus.type kafka and state.type redis: the other processes share them; embedded mode runs every role in one process", strings.Join(c.Roles, ","))
 	}
+	if c.Runs(RoleReport) && !c.Runs(RoleIndex) {
+		bad("roles", "the report role reads the index directly: run it in the process with the index role (roles: [index, report])")
+	}
 	if c.Runs(RoleAPI) && !c.Runs(RoleIndex) {
 		if u, err := url.Parse(c.Index.RemoteURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("index.remote_url", "%q is not an http(s) URL; a process with the api role and without the index role searches through the index role at this URL", c.Index.RemoteURL)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/yuqing-dev/yuqing/api"
+	"github.com/yuqing-dev/yuqing/audit"
 	"github.com/yuqing-dev/yuqing/index"
 )
 
@@ -76,9 +77,9 @@ func (s *Service) now() time.Time {
 //	GET  /api/v1/reports/{id}   ?format=html|md|pdf|json (default json) (reports_read)
 func (s *Service) Routes() []api.Route {
 	return []api.Route{
-		{Pattern: "GET /api/v1/reports", Permission: PermRead, Handler: s.list},
-		{Pattern: "POST /api/v1/reports", Permission: PermWrite, Handler: s.create},
-		{Pattern: "GET /api/v1/reports/{id}", Permission: PermRead, Handler: s.get},
+		{Pattern: "GET /api/v1/reports", Permission: PermRead, Handler: s.list, Index: true},
+		{Pattern: "POST /api/v1/reports", Permission: PermWrite, Handler: s.create, Index: true},
+		{Pattern: "GET /api/v1/reports/{id}", Permission: PermRead, Handler: s.get, Index: true},
 	}
 }
 
@@ -135,6 +136,12 @@ func (s *Service) get(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	// A report is an export of what was collected: the audit log says who
+	// took which one.
+	if err := api.Record(r.Context(), audit.Entry{Action: audit.ActionExport, Target: "report:" + id, Detail: format}); err != nil {
+		s.fail(w, r, fmt.Errorf("recording the export in the audit log: %w", err))
 		return
 	}
 	w.Header().Set("Content-Type", contentTypes[format])

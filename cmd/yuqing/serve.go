@@ -42,7 +42,7 @@ and dictionaries.`,
   yuqing serve --config configs/distributed.yaml
   yuqing serve --config configs/distributed.yaml --check-config
   yuqing serve --config deployments/yuqing.yaml --roles analyze
-  yuqing serve --config deployments/yuqing.yaml --roles api,collect,report --check-config`,
+  yuqing serve --config deployments/yuqing.yaml --roles api,collect --check-config`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			load := func() (configs.Config, error) {
