@@ -213,8 +213,9 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 		return nil, nil, err
 	}
 	a.reports = reports
+	var reveal func(ctx context.Context, id string) (analysis.Doc, error)
 	if a.cfg.Runs(configs.RoleIndex) {
-		search, backtest = lazySearcher{a}, a.backtest
+		search, backtest, reveal = lazySearcher{a}, a.backtest, lazySearcher{a}.Reveal
 	} else if a.cfg.Index.RemoteURL != "" {
 		u, err := url.Parse(a.cfg.Index.RemoteURL)
 		if err != nil {
@@ -228,6 +229,7 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 	}
 	handler := api.New(api.Options{
 		Routes:     a.reportRoutes(),
+		Reveal:     reveal,
 		Console:    console.Handler(console.Options{Logger: a.log}),
 		Auth:       authSvc,
 		Audit:      auditLog,
@@ -583,6 +585,15 @@ func (l lazySearcher) Histogram(ctx context.Context, req index.HistogramRequest)
 		return index.Histogram{}, api.ErrIndexNotOpen
 	}
 	return l.a.index.Histogram(ctx, req)
+}
+
+// Reveal returns a document with its personal data unmasked (the API
+// checks the permission and audits the reason).
+func (l lazySearcher) Reveal(ctx context.Context, id string) (analysis.Doc, error) {
+	if !l.a.ready.Load() {
+		return analysis.Doc{}, api.ErrIndexNotOpen
+	}
+	return l.a.index.Reveal(ctx, id)
 }
 
 func (l lazySearcher) Get(ctx context.Context, id string) (analysis.Doc, error) {

@@ -387,7 +387,8 @@ func TestAuditRecordsActions(t *testing.T) {
 	if code, body := s.call("revealer", "GET", "/api/v1/docs/d1?reveal=1", ""); code != 400 || errCode(body) != "reason_required" {
 		t.Fatalf("reveal without a reason: %d %v", code, body)
 	}
-	if code, body := s.call("revealer", "GET", "/api/v1/docs/d1?reveal=1&reason="+url.QueryEscape("case 2026-17"), ""); code != 200 || body["id"] != "d1" {
+	if code, body := s.call("revealer", "GET", "/api/v1/docs/d1?reveal=1&reason="+url.QueryEscape("case 2026-17"), ""); code != 200 || body["id"] != "d1" ||
+		body["revealed"] != true || !strings.Contains(fmt.Sprint(body["text"]), "13812345678") || strings.Contains(fmt.Sprint(body["masked_text"]), "13812345678") {
 		t.Fatalf("reveal: %d %v", code, body)
 	}
 	if code, body := s.call("admin", "PUT", "/api/v1/rules", "id: audit-test\nseverity: P3\ntype: any\nmatch: 诈骗\n"); code != 200 {

@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/encoding/json"
 
 	"github.com/yuqing-dev/yuqing/analysis"
 )
@@ -266,6 +267,57 @@ func (ix *Index) Get(ctx context.Context, id string) (analysis.Doc, error) {
 		}
 	}
 	return get(ctx, ix.allIndex(), id)
+}
+
+// Reveal returns the document with its original text and title (personal
+// data unmasked) in Text and Title and the masked forms in MaskedText and
+// MaskedTitle. Only the reveal_pii permission may show it, with a reason
+// that is audited (package api).
+func (ix *Index) Reveal(ctx context.Context, id string) (analysis.Doc, error) {
+	d, err := ix.Get(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	return d, ix.original(ctx, &d)
+}
+
+// original restores d's original text from the stored source: the
+// display (masked) forms move to MaskedText/MaskedTitle. A document
+// without personal data has no separate original: it is its display form.
+func (ix *Index) original(ctx context.Context, d *analysis.Doc) error {
+	var src struct {
+		Text  string `json:"text"`
+		Title string `json:"title"`
+	}
+	js, err := ix.storedSource(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(js), &src); err != nil {
+		return fmt.Errorf("decoding stored doc %s: %w", d.ID, err)
+	}
+	if src.Text != "" {
+		d.MaskedText, d.Text = d.Text, src.Text
+	}
+	if src.Title != "" {
+		d.MaskedTitle, d.Title = d.Title, src.Title
+	}
+	return nil
+}
+
+// storedSource returns the stored JSON of id.
+func (ix *Index) storedSource(ctx context.Context, id string) (string, error) {
+	req := bleve.NewSearchRequest(query.NewDocIDQuery([]string{id}))
+	req.Fields = []string{sourceField}
+	res, err := ix.allIndex().SearchInContext(ctx, req)
+	if err != nil {
+		return "", fmt.Errorf("getting doc %s: %w", id, err)
+	}
+	if len(res.Hits) == 0 {
+		return "", fmt.Errorf("getting doc %s: %w", id, ErrNotFound)
+	}
+	js, _ := res.Hits[0].Fields[sourceField].(string)
+	return js, nil
 }
 
 func get(ctx context.Context, idx bleve.Index, id string) (analysis.Doc, error) {
