@@ -7,21 +7,32 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 )
 
 // client talks to a yuqing server's HTTP API.
 type client struct {
 	base string
-	http *http.Client
+	// token is sent as a bearer token when set (--token or YUQING_TOKEN).
+	token string
+	http  *http.Client
 	// retries bounds attempts on 429/503 and connection errors.
 	retries int
 }
 
-func newClient(server string) *client {
-	return &client{base: strings.TrimRight(server, "/"), http: &http.Client{Timeout: 2 * time.Minute}, retries: 8}
+// newClient returns a client of server authenticating with the command's
+// --token flag (default: $YUQING_TOKEN).
+func newClient(cmd *cobra.Command, server string) *client {
+	token, _ := cmd.Flags().GetString("token")
+	if token == "" {
+		token = os.Getenv("YUQING_TOKEN")
+	}
+	return &client{base: strings.TrimRight(server, "/"), token: token, http: &http.Client{Timeout: 2 * time.Minute}, retries: 8}
 }
 
 // apiError is the server's JSON error envelope.
@@ -70,6 +81,9 @@ func (c *client) once(ctx context.Context, method, path, contentType string, bod
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

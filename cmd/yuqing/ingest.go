@@ -42,7 +42,7 @@ once it is durable on the server; batches answered 429/503 are retried
 			if sms {
 				path = "/api/v1/ingest/sms"
 			}
-			ing := &ingester{c: newClient(server), path: path, batch: batch, out: cmd.OutOrStdout(), progress: cmd.ErrOrStderr()}
+			ing := &ingester{c: newClient(cmd, server), path: path, batch: batch, out: cmd.OutOrStdout(), progress: cmd.ErrOrStderr()}
 			if quiet {
 				ing.progress = io.Discard
 			}

@@ -47,7 +47,7 @@ standard error.`,
 				return fmt.Errorf("--period %q: want daily, weekly or custom", period)
 			}
 			body, _ := json.Marshal(map[string]string{"period": period, "from": from, "to": to})
-			c := newClient(server)
+			c := newClient(cmd, server)
 			var rep struct {
 				ID    string `json:"id"`
 				Title string `json:"title"`

@@ -32,6 +32,7 @@ then send posts and search them from another terminal:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.PersistentFlags().String("token", "", "API token for a server with authentication on (default $YUQING_TOKEN; create one with `yuqing tokens create`)")
 	root.AddCommand(newServeCmd(), newIngestCmd(), newSearchCmd(), newVersionCmd(), newBenchCmd(), newTrainCmd(), newEvalCmd(), newAnalyzeCmd(), newRulesCmd())
 	root.AddCommand(newUsersCmd())
 	root.AddCommand(newTokensCmd())

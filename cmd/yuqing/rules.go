@@ -151,7 +151,7 @@ many alerts it would have raised, per day, with examples. Nobody is notified.`,
 			}
 			body, _ := json.Marshal(map[string]string{"rule": string(data), "from": from, "to": to})
 			var res backtest.Result
-			if err := newClient(server).do(cmd.Context(), "POST", "/api/v1/rules/test", "application/json", body, &res); err != nil {
+			if err := newClient(cmd, server).do(cmd.Context(), "POST", "/api/v1/rules/test", "application/json", body, &res); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()

@@ -53,7 +53,7 @@ Matches are shown in [brackets]; a query error points at its position.
 				}
 			}
 			var res index.Result
-			if err := newClient(server).do(cmd.Context(), "GET", "/api/v1/search?"+v.Encode(), "", nil, &res); err != nil {
+			if err := newClient(cmd, server).do(cmd.Context(), "GET", "/api/v1/search?"+v.Encode(), "", nil, &res); err != nil {
 				var ae *apiError
 				if errors.As(err, &ae) && ae.Code == "bad_query" && ae.Position != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "error: %s\n  %s\n  %s^\n", ae.Message, args[0], caretPad(args[0], *ae.Position))

@@ -118,6 +118,18 @@ func TestUsersAndTokensCLI(t *testing.T) {
 		}
 	}
 	waitStatus(t, base, token, http.StatusOK)
+	// The client commands authenticate with --token or $YUQING_TOKEN.
+	if code, _, errOut := cliIn(t, "", "search", "--server", base, "火灾"); code == 0 || !strings.Contains(errOut, "401") {
+		t.Fatalf("search without a token: %d %s", code, errOut)
+	}
+	if code, out, errOut := cliIn(t, "", "search", "--server", base, "--token", token, "火灾"); code != 0 {
+		t.Fatalf("search --token: %d %s %s", code, out, errOut)
+	}
+	t.Setenv("YUQING_TOKEN", token)
+	if code, out, errOut := cliIn(t, "", "search", "--server", base, "火灾"); code != 0 {
+		t.Fatalf("search with $YUQING_TOKEN: %d %s %s", code, out, errOut)
+	}
+	t.Setenv("YUQING_TOKEN", "")
 	if s := meStatus(t, base, token+"x"); s != http.StatusUnauthorized {
 		t.Fatalf("bad token: %d", s)
 	}
@@ -153,8 +165,8 @@ func TestUsersAndTokensCLI(t *testing.T) {
 	seen := map[string]bool{}
 	for _, e := range es {
 		seen[e.Action] = true
-		if !strings.HasPrefix(e.Actor, "cli") {
-			t.Errorf("actor %q", e.Actor)
+		if e.Action != audit.ActionSearch && !strings.HasPrefix(e.Actor, "cli") {
+			t.Errorf("actor %q of %s", e.Actor, e.Action)
 		}
 	}
 	for _, a := range []string{audit.ActionUserAdd, audit.ActionTokenCreate, audit.ActionTokenRevoke, audit.ActionUserDisable} {
