@@ -60,6 +60,9 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, perm string) 
 		writeError(w, http.StatusForbidden, CodeForbidden, "role "+id.Role+" lacks the permission "+perm)
 		return r, false
 	}
+	if s.rateLimited(w, id.Name) {
+		return r, false
+	}
 	return r.WithContext(auth.WithIdentity(r.Context(), id)), true
 }
 

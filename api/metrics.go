@@ -11,6 +11,8 @@ type metrics struct {
 	requests *prometheus.HistogramVec
 	// overloaded counts ingest requests refused by back-pressure.
 	overloaded prometheus.Counter
+	// rateLimited counts requests refused by the per-caller rate limit.
+	rateLimited prometheus.Counter
 }
 
 // newMetrics registers the API's metrics with reg; a nil reg means none
@@ -34,6 +36,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		overloaded: f.NewCounter(prometheus.CounterOpts{
 			Name: "yuqing_ingest_overloaded_total",
 			Help: "Ingest requests answered 503 because too many records wait to be indexed.",
+		}),
+		rateLimited: f.NewCounter(prometheus.CounterOpts{
+			Name: "yuqing_http_rate_limited_total",
+			Help: "Requests answered 429 because their caller was over auth.rate_per_minute.",
 		}),
 	}
 }

@@ -116,6 +116,10 @@ type Options struct {
 	// above MaxBacklog (> 0) ingest answers 503 with Retry-After.
 	Backlog    func() int64
 	MaxBacklog int64
+	// RatePerMinute bounds the requests of one authenticated caller (user
+	// or token owner) a minute; over it they get 429 with Retry-After. 0:
+	// no limit. Not applied while auth is off (local use).
+	RatePerMinute int
 	// Now is the clock (receipt times); default time.Now.
 	Now func() time.Time
 	// Auth authenticates callers; nil or not Required means auth is off:
@@ -138,6 +142,7 @@ type Server struct {
 	mux     *http.ServeMux
 	table   []Route // every route and its permission
 	metrics *metrics
+	limits  *callerLimits
 	log     *slog.Logger
 }
 
@@ -153,7 +158,7 @@ func New(opts Options) *Server {
 		opts.Ready = func() error { return nil }
 	}
 	s := &Server{opts: opts, mux: http.NewServeMux(), metrics: newMetrics(opts.Registerer), log: opts.Logger,
-		closing: make(chan struct{})}
+		closing: make(chan struct{}), limits: newCallerLimits(opts.RatePerMinute)}
 	s.routes()
 	return s
 }

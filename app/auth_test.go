@@ -71,10 +71,13 @@ type authServer struct {
 	tokens map[string]string // caller → bearer token ("" none)
 }
 
-func startAuthApp(t *testing.T) *authServer {
+func startAuthApp(t *testing.T, edit ...func(*configs.Config)) *authServer {
 	t.Helper()
 	cfg := embeddedConfig(t)
 	cfg.Auth.Enabled = true
+	for _, e := range edit {
+		e(&cfg)
+	}
 	cfg.RulesDir = t.TempDir() // PUT /api/v1/rules writes there
 	cfg.Sources = []configs.Source{{Name: "gw", Type: configs.SourceHTTPPush, Kind: "post", Token: pushToken}}
 	dir := auth.OpenDir(filepath.Join(cfg.DataDir, "auth"), nil).WithCost(4)
@@ -470,4 +473,36 @@ func TestAuditRecordsActions(t *testing.T) {
 	s2 := &authServer{testServer: startApp(t, cfg), data: s.data, tokens: s.tokens}
 	s2.testServer.t = t
 	check(s2)
+}
+
+// A caller over auth.rate_per_minute gets 429 with Retry-After; other
+// callers are not slowed down by it.
+func TestPerCallerRateLimit(t *testing.T) {
+	s := startAuthApp(t, func(c *configs.Config) { c.Auth.RatePerMinute = 60 }) // a burst of 6
+	limited := 0
+	for range 20 {
+		code, body := s.call("analyst", "GET", "/api/v1/me", "")
+		if code == http.StatusTooManyRequests {
+			if errCode(body) != "rate_limited" {
+				t.Fatalf("429 with code %q", errCode(body))
+			}
+			limited++
+		}
+	}
+	if limited < 10 {
+		t.Errorf("%d of 20 quick requests limited, want at least 10 (rate 60/min, burst 6)", limited)
+	}
+	if code, _ := s.call("viewer", "GET", "/api/v1/me", ""); code != http.StatusOK {
+		t.Errorf("another caller: %d", code)
+	}
+	req, _ := http.NewRequest("GET", s.base+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+s.tokens["analyst"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("limited answer: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
 }

@@ -66,6 +66,10 @@ type Auth struct {
 	// AuditRetention is how long audit entries are kept: days (365d),
 	// weeks or a Go duration; 0 keeps them forever.
 	AuditRetention string `yaml:"audit_retention"`
+	// RatePerMinute bounds the requests one user (any of their tokens or
+	// sessions) may make a minute; over it they get 429 with Retry-After.
+	// 0: no limit. Ingest clients batch, so the default leaves room.
+	RatePerMinute int `yaml:"rate_per_minute"`
 }
 
 // AuthRequired reports whether requests must authenticate: when
@@ -427,6 +431,6 @@ func Default() Config {
 		Sources: []Source{},
 		Reports: DefaultReports(),
 		Log:     Log{Level: "info", Format: "text"},
-		Auth:    Auth{SessionTTL: 12 * time.Hour, AuditRetention: "365d"},
+		Auth:    Auth{SessionTTL: 12 * time.Hour, AuditRetention: "365d", RatePerMinute: 1200},
 	}
 }

@@ -208,6 +208,9 @@ func (c Config) Validate() error {
 	if _, err := ParseRetention(c.AlertsRetention); err != nil {
 		bad("alerts_retention", "%v", err)
 	}
+	if c.Auth.RatePerMinute < 0 {
+		bad("auth.rate_per_minute", "must not be negative")
+	}
 	if c.AutoResolveAfter < 0 {
 		bad("auto_resolve_after", "must not be negative")
 	}
