@@ -223,6 +223,7 @@ match: '暴雨'
 num_events: 3
 timeframe: 10m
 query_key: source
+group_wait: 0s
 receivers: [hook]
 `), 0o644)
 	return dir
