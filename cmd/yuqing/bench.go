@@ -355,6 +355,7 @@ Progress goes to stderr every 10 s; the table (or --json) to stdout.`,
 	f.Int64Var(&o.MaxBacklog, "max-backlog", 0, "ingest.max_backlog of the started servers (0: the default)")
 	f.StringVar(&o.ShippedRules, "rules", "configs/rules", "rule files to run alongside the probe rule")
 	f.BoolVar(&noShip, "no-rules", false, "run the probe rule only")
+	f.BoolVar(&o.NoSync, "no-sync", false, "do not fsync the embedded log (kfake keeps its log in memory)")
 	f.BoolVar(&asJSON, "json", false, "print the reports as JSON")
 	return cmd
 }

@@ -75,7 +75,10 @@ type SystemOptions struct {
 	MaxBacklog int64  // ingest.max_backlog; 0 keeps the default
 	Analyzers  int    // analyze replicas (distributed)
 	Binary     string // the yuqing executable (distributed)
-	Progress   io.Writer
+	// NoSync turns off fsync of the embedded log (kfake in distributed
+	// mode keeps its log in memory, so this compares like with like).
+	NoSync   bool
+	Progress io.Writer
 }
 
 // StartEmbeddedSystem runs one embedded app in this process (the
@@ -84,6 +87,7 @@ func StartEmbeddedSystem(ctx context.Context, o SystemOptions) (*System, error) 
 	cfg := configs.Default()
 	cfg.DataDir = filepath.Join(o.Dir, "embedded")
 	cfg.RulesDir = o.RulesDir
+	cfg.Bus.Embedded.Sync = !o.NoSync
 	if o.HookURL != "" {
 		cfg.Receivers = []configs.Receiver{{Name: "hook", Type: configs.ReceiverWebhook, URL: o.HookURL}}
 	}
@@ -473,6 +477,7 @@ type LoadBenchOptions struct {
 	Binary          string // the yuqing executable, for distributed mode
 	ShippedRules    string // rule files to run alongside the probe rule
 	MaxBacklog      int64
+	NoSync          bool   // embedded log not fsynced
 	Dir             string // work directory
 }
 
@@ -496,7 +501,7 @@ func LoadBench(ctx context.Context, o LoadBenchOptions) ([]LoadReport, error) {
 		return nil, fmt.Errorf("writing rules: %w", err)
 	}
 	so := SystemOptions{Dir: o.Dir, RulesDir: rules, HookURL: hook.URL(), MaxBacklog: o.MaxBacklog,
-		Binary: o.Binary, Progress: progress}
+		Binary: o.Binary, NoSync: o.NoSync, Progress: progress}
 	var all []LoadReport
 	for _, mode := range o.Modes {
 		counts := []int{0}
