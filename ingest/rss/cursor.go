@@ -3,6 +3,8 @@ package rss
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/yuqing-dev/yuqing/ingest/collect"
 )
 
 // cursorVersion is the version of the cursor format.
@@ -20,7 +22,7 @@ type cursor struct {
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`
 	// Seen are the keys of the items emitted (or rejected), oldest first.
-	Seen []string `json:"seen"`
+	Seen collect.Seen `json:"seen"`
 }
 
 func decodeCursor(b []byte) (cursor, error) {
@@ -42,21 +44,8 @@ func (c cursor) encode() []byte {
 	return b
 }
 
-// add appends keys and trims Seen to maxKeys, dropping first the oldest
-// keys that are no longer in the feed (current).
+// add remembers keys, keeping at most maxKeys (the ones still in the
+// feed, current, are dropped last).
 func (c *cursor) add(keys []string, current map[string]bool) {
-	seen := append(append([]string(nil), c.Seen...), keys...)
-	excess := len(seen) - maxKeys
-	if excess > 0 {
-		kept := seen[:0:0]
-		for _, k := range seen {
-			if excess > 0 && !current[k] {
-				excess--
-				continue
-			}
-			kept = append(kept, k)
-		}
-		seen = kept[max(0, len(kept)-maxKeys):]
-	}
-	c.Seen = seen
+	c.Seen = c.Seen.Add(keys, current, maxKeys)
 }

@@ -132,10 +132,7 @@ func (s *Source) fetch(ctx context.Context, c cursor) (*pending, error) {
 	if err != nil {
 		return nil, fmt.Errorf("source %s: parsing feed %s: %w", s.src.Name, s.src.URL, err)
 	}
-	seen := make(map[string]bool, len(c.Seen))
-	for _, k := range c.Seen {
-		seen[k] = true
-	}
+	seen := c.Seen.Set()
 	p := &pending{fetched: s.now(), feedTitle: feed.Title, current: map[string]bool{},
 		etag: resp.ETag, lastMod: resp.LastModified}
 	base, _ := url.Parse(resp.URL)

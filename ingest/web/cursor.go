@@ -3,6 +3,8 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/yuqing-dev/yuqing/ingest/collect"
 )
 
 const (
@@ -14,8 +16,8 @@ const (
 // cursor is what a Source stores between Reads (as JSON): the article
 // URLs already emitted, rejected or permanently unfetchable, oldest first.
 type cursor struct {
-	V    int      `json:"v"`
-	Seen []string `json:"seen"`
+	V    int          `json:"v"`
+	Seen collect.Seen `json:"seen"`
 }
 
 func decodeCursor(b []byte) (cursor, error) {
@@ -37,20 +39,8 @@ func (c cursor) encode() []byte {
 	return b
 }
 
-// add appends urls and trims Seen to maxSeen, dropping first the oldest
-// that were not on the list pages just read (listed).
+// add remembers urls, keeping at most maxSeen (the ones on the list
+// pages just read, listed, are dropped last).
 func (c *cursor) add(urls []string, listed map[string]bool) {
-	seen := append(append([]string(nil), c.Seen...), urls...)
-	if excess := len(seen) - maxSeen; excess > 0 {
-		kept := make([]string, 0, len(seen))
-		for _, u := range seen {
-			if excess > 0 && !listed[u] {
-				excess--
-				continue
-			}
-			kept = append(kept, u)
-		}
-		seen = kept[max(0, len(kept)-maxSeen):]
-	}
-	c.Seen = seen
+	c.Seen = c.Seen.Add(urls, listed, maxSeen)
 }
