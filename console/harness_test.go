@@ -23,6 +23,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/yuqing-dev/yuqing/internal/chromium"
+
 	"github.com/yuqing-dev/yuqing/app"
 	"github.com/yuqing-dev/yuqing/configs"
 	"github.com/yuqing-dev/yuqing/console"
@@ -42,7 +44,7 @@ var env struct {
 	lastTok string           // X-CSRF-Token of the last POST through the wrapper
 }
 
-const chromiumPath = "/usr/bin/chromium"
+const chromiumPath = chromium.Default
 
 func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
@@ -209,23 +211,9 @@ func startBrowser(profile string) (func(), error) {
 			return nil, fmt.Errorf("chromium is not installed at %s nor on PATH (apt-get install chromium, or `make deps`): the console's browser tests need it", chromiumPath)
 		}
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
+	opts := chromium.Options(exe, profile,
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 800),
-	}
+		chromedp.WindowSize(1280, 800))
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, bcancel := chromedp.NewContext(actx)
 	// The first run starts the browser, which lives as long as the context

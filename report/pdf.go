@@ -12,10 +12,12 @@ import (
 	"unicode/utf16"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/yuqing-dev/yuqing/internal/chromium"
 )
 
 // DefaultChromium is where Debian's chromium package (make deps) puts it.
-const DefaultChromium = "/usr/bin/chromium"
+const DefaultChromium = chromium.Default
 
 // ErrNoChromium is returned by RenderPDF when the Chromium binary is missing.
 var ErrNoChromium = errors.New("chromium not found")
@@ -41,21 +43,7 @@ func RenderPDF(ctx context.Context, html []byte, chromiumPath string) ([]byte, e
 	if err := os.WriteFile(page, html, 0o600); err != nil {
 		return nil, fmt.Errorf("rendering pdf: %w", err)
 	}
-	actx, acancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")),
-	)
+	actx, acancel := chromedp.NewExecAllocator(ctx, chromium.Options(chromiumPath, filepath.Join(dir, "profile"))...)
 	defer acancel()
 	bctx, bcancel := chromedp.NewContext(actx)
 	defer bcancel()
