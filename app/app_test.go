@@ -29,6 +29,7 @@ type testServer struct {
 	t    *testing.T
 	base string
 	stop func() error
+	app  *App
 }
 
 func startApp(t *testing.T, cfg configs.Config) *testServer {
@@ -66,7 +67,7 @@ func startAppWith(t *testing.T, cfg configs.Config, opts Options) *testServer {
 			t.Errorf("app.Run: %v", err)
 		}
 	})
-	s := &testServer{t: t, base: "http://" + ln.Addr().String(), stop: stop}
+	s := &testServer{t: t, base: "http://" + ln.Addr().String(), stop: stop, app: a}
 	s.waitReady()
 	return s
 }

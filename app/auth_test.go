@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -98,35 +97,8 @@ func startAuthApp(t *testing.T, edit ...func(*configs.Config)) *authServer {
 	}
 	tokens["revealer"], _, _ = dir.CreateToken(ctx, "revealer", "", time.Hour)
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(cfg, Options{Listener: ln})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(rctx) }()
-	stopped := false
-	var runErr error
-	stop := func() error {
-		if !stopped {
-			stopped = true
-			cancel()
-			runErr = <-done
-		}
-		return runErr
-	}
-	t.Cleanup(func() {
-		if err := stop(); err != nil {
-			t.Errorf("app.Run: %v", err)
-		}
-	})
-	s := &testServer{t: t, base: "http://" + ln.Addr().String(), stop: stop}
-	s.waitReady()
-	return &authServer{testServer: s, app: a, data: cfg.DataDir, tokens: tokens}
+	s := startAppWith(t, cfg, Options{})
+	return &authServer{testServer: s, app: s.app, data: cfg.DataDir, tokens: tokens}
 }
 
 // call sends a request as caller; it returns the status and the decoded

@@ -22,11 +22,14 @@ import (
 
 // startServer runs an embedded server in this process and returns its
 // base URL; it is stopped when the test ends.
-func startInProcess(t *testing.T) string {
+func startInProcess(t *testing.T, edit ...func(*configs.Config)) string {
 	t.Helper()
 	cfg := configs.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.Pipeline.BatchWait = 5 * time.Millisecond
+	for _, e := range edit {
+		e(&cfg)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

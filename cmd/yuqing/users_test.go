@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,11 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yuqing-dev/yuqing/app"
 	"github.com/yuqing-dev/yuqing/audit"
 	"github.com/yuqing-dev/yuqing/auth"
 	"github.com/yuqing-dev/yuqing/configs"
-	"github.com/yuqing-dev/yuqing/internal/probe"
 )
 
 // cliIn runs the command line with stdin.
@@ -31,34 +27,7 @@ func cliIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 // startAuthServer runs an embedded server with auth on over data.
 func startAuthServer(t *testing.T, data string) string {
 	t.Helper()
-	cfg := configs.Default()
-	cfg.DataDir = data
-	cfg.Auth.Enabled = true
-	cfg.Pipeline.BatchWait = 5 * time.Millisecond
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.New(cfg, app.Options{Listener: ln, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("server: %v", err)
-		}
-	})
-	base := "http://" + ln.Addr().String()
-	wctx, wcancel := context.WithTimeout(ctx, 60*time.Second)
-	defer wcancel()
-	if err := probe.WaitReady(wctx, base, 20*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
-	return base
+	return startInProcess(t, func(c *configs.Config) { c.DataDir, c.Auth.Enabled = data, true })
 }
 
 func meStatus(t *testing.T, base, token string) int {
