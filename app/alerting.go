@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"text/template"
 	"time"
@@ -175,6 +177,7 @@ func (a *App) newAlerting() (*alerting, error) {
 // sends nothing twice and queues what the crash left unqueued.
 func (al *alerting) handler() handler {
 	return func(ctx context.Context, msgs []bus.Message) error {
+		var b raiseBatch
 		for _, m := range msgs {
 			var d analysis.Doc
 			if err := json.Unmarshal(m.Value, &d); err != nil || d.ID == "" {
@@ -186,13 +189,95 @@ func (al *alerting) handler() handler {
 				return err
 			}
 			for _, f := range fs {
-				if err := al.raise(ctx, f, &d); err != nil {
-					return err
-				}
+				b.add(f.Rule, al.incoming(f, &d))
+			}
+		}
+		return b.raise(ctx, al.raiseIncoming)
+	}
+}
+
+// raiseWorkers is how many incidents of a batch are raised at once. Each
+// raise is a few synchronous state writes; concurrent ones share their
+// fsyncs (bbolt batches concurrent writers) or their round trips (Redis).
+const raiseWorkers = 16
+
+// raise records every pending incident, those of one fingerprint in order
+// on one worker, different fingerprints concurrently; it returns the
+// first error (the batch is then retried whole: raising is idempotent).
+func (b *raiseBatch) raise(ctx context.Context, fn func(context.Context, rule.Rule, alert.Incoming) error) error {
+	if len(b.order) <= 1 {
+		for _, p := range b.order {
+			if err := fn(ctx, p.rule, p.in); err != nil {
+				return err
 			}
 		}
 		return nil
 	}
+	lanes := make([][]pendingRaise, min(raiseWorkers, len(b.order)))
+	for _, p := range b.order {
+		h := fnv.New32a()
+		h.Write([]byte(alert.Fingerprint(p.in.RuleID, p.in.GroupValues)))
+		i := int(h.Sum32() % uint32(len(lanes)))
+		lanes[i] = append(lanes[i], p)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		once  sync.Once
+		first error
+	)
+	for _, lane := range lanes {
+		wg.Go(func() {
+			for _, p := range lane {
+				if err := fn(ctx, p.rule, p.in); err != nil {
+					once.Do(func() { first = err; cancel() })
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
+
+// raiseBatch merges the matches of one incident (rule and fingerprint)
+// within a batch into one raise: a burst of reposts updates its alert
+// once, with the count and the evidence of all, instead of once per post
+// (each raise is several synchronous state writes). Rules with realert 0
+// (every match its own alert) are not merged.
+type raiseBatch struct {
+	byFP  map[string]int // fingerprint → index in order
+	order []pendingRaise
+}
+
+type pendingRaise struct {
+	rule rule.Rule
+	in   alert.Incoming
+}
+
+func (b *raiseBatch) add(r rule.Rule, in alert.Incoming) {
+	if in.Realert <= 0 {
+		b.order = append(b.order, pendingRaise{r, in})
+		return
+	}
+	fp := alert.Fingerprint(in.RuleID, in.GroupValues)
+	i, ok := b.byFP[fp]
+	if !ok {
+		if b.byFP == nil {
+			b.byFP = map[string]int{}
+		}
+		b.byFP[fp] = len(b.order)
+		in.Matches = max(in.Matches, 1)
+		b.order = append(b.order, pendingRaise{r, in})
+		return
+	}
+	cur := &b.order[i].in
+	cur.Matches += max(in.Matches, 1)
+	if in.At.After(cur.At) {
+		cur.At = in.At
+	}
+	cur.DocIDs = append(cur.DocIDs, in.DocIDs...)
 }
 
 // tickLoop evaluates the time-driven rules (flatline, spike down) every
@@ -216,6 +301,12 @@ func (al *alerting) tickLoop(ctx context.Context) {
 // notification per receiver of the rule is queued; nothing is sent before
 // the alert is recorded.
 func (al *alerting) raise(ctx context.Context, f engine.Firing, d *analysis.Doc) error {
+	return al.raiseIncoming(ctx, f.Rule, al.incoming(f, d))
+}
+
+// incoming is the alert input of firing f on doc d (nil for a time-driven
+// firing).
+func (al *alerting) incoming(f engine.Firing, d *analysis.Doc) alert.Incoming {
 	r := f.Rule
 	groups := map[string]string{}
 	if d != nil {
@@ -234,9 +325,16 @@ func (al *alerting) raise(ctx context.Context, f engine.Firing, d *analysis.Doc)
 			docIDs = []string{d.ID}
 		}
 	}
-	a, _, err := al.alerts.Raise(ctx, alert.Incoming{RuleID: r.ID, RuleVersion: r.Version, Severity: r.Severity,
+	return alert.Incoming{RuleID: r.ID, RuleVersion: r.Version, Severity: r.Severity,
 		GroupValues: groups, Labels: r.Labels, Title: r.Name, Summary: summary, DocIDs: docIDs,
-		Explanation: expl, Realert: time.Duration(r.Realert), At: time.Now()})
+		Explanation: expl, Realert: time.Duration(r.Realert), At: time.Now()}
+}
+
+// raiseIncoming records in as an alert (a new one, or evidence on the
+// open alert of its fingerprint) and, while it is firing, makes sure its
+// notification per receiver of the rule is queued.
+func (al *alerting) raiseIncoming(ctx context.Context, r rule.Rule, in alert.Incoming) error {
+	a, _, err := al.alerts.Raise(ctx, in)
 	if err != nil {
 		return fmt.Errorf("raising alert of rule %s: %w", r.ID, err)
 	}

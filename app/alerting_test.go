@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yuqing-dev/yuqing/alerting/alert"
+	"github.com/yuqing-dev/yuqing/alerting/rule"
 	"github.com/yuqing-dev/yuqing/configs"
 )
 
@@ -51,5 +53,30 @@ func TestResolvedAlertsExpire(t *testing.T) {
 	})
 	if code, _ := s.do("GET", "/api/v1/alerts/"+ids[1], "", nil); code != 200 {
 		t.Errorf("the open alert is gone: %d", code)
+	}
+}
+
+func TestRaiseBatchMergesOneIncident(t *testing.T) {
+	fire := rule.Rule{ID: "fire"}
+	now := time.Now()
+	in := func(doc, cluster string, realert time.Duration, at time.Time) alert.Incoming {
+		return alert.Incoming{RuleID: "fire", GroupValues: map[string]string{"cluster_id": cluster},
+			DocIDs: []string{doc}, Realert: realert, At: at}
+	}
+	var b raiseBatch
+	b.add(fire, in("d1", "c1", time.Hour, now))
+	b.add(fire, in("d2", "c2", time.Hour, now))
+	b.add(fire, in("d3", "c1", time.Hour, now.Add(time.Second)))
+	b.add(fire, in("d4", "c1", time.Hour, now))
+	b.add(fire, in("d5", "c1", 0, now)) // realert 0: its own alert
+	if len(b.order) != 3 {
+		t.Fatalf("%d raises, want 3: %+v", len(b.order), b.order)
+	}
+	c1 := b.order[0].in
+	if c1.Matches != 3 || len(c1.DocIDs) != 3 || !c1.At.Equal(now.Add(time.Second)) {
+		t.Errorf("merged c1: %+v", c1)
+	}
+	if b.order[1].in.Matches != 1 || b.order[2].in.DocIDs[0] != "d5" {
+		t.Errorf("others: %+v", b.order[1:])
 	}
 }

@@ -107,6 +107,9 @@ type Incoming struct {
 	Realert time.Duration
 	// At is when the match happened (the stage's clock).
 	At time.Time
+	// Matches is how many matches this Incoming stands for (the alert
+	// stage merges the matches of one incident within a batch); 0 means 1.
+	Matches int
 }
 
 // Fingerprint returns the incident key of a rule and its group-by values:

@@ -84,7 +84,7 @@ func (s *Store) tryUpdate(ctx context.Context, id string, in Incoming) (Alert, b
 	if !a.Open() || in.Realert <= 0 || in.At.Sub(a.LastSeen) > in.Realert {
 		return Alert{}, false, nil
 	}
-	a.Count++
+	a.Count += max(in.Matches, 1)
 	if in.At.After(a.LastSeen) {
 		a.LastSeen = in.At
 	}
@@ -163,7 +163,7 @@ func newAlert(id, fp string, in Incoming, maxDocs int) Alert {
 		DocIDs:      []string{},
 		Explanation: in.Explanation,
 		CreatedAt:   in.At,
-		Count:       1,
+		Count:       max(in.Matches, 1),
 		LastSeen:    in.At,
 		Labels:      labels,
 	}

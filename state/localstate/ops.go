@@ -147,13 +147,14 @@ func (s *Store) ReleaseLease(ctx context.Context, key, owner string) error {
 	})
 }
 
-// update runs fn in an fsynced read-write transaction after validating
-// ctx, key and ttl. fn gets the time of the transaction (taken once the
-// write lock is held); an error from it rolls everything back and is
-// returned wrapped as "<what> <key>: ...", and callers must then ignore
-// whatever fn recorded in outer variables. Concurrent updates are
-// coalesced into one transaction (bolt.DB.Batch), so fn may run more than
-// once: it must only record results, never act outside the transaction.
+// update runs fn in a read-write transaction (fsynced unless NoSync)
+// after validating ctx, key and ttl. fn gets the time of the transaction
+// (taken once the write lock is held); an error from it rolls everything
+// back and is returned wrapped as "<what> <key>: ...", and callers must
+// then ignore whatever fn recorded in outer variables. Concurrent fsynced
+// updates are coalesced into one transaction (bolt.DB.Batch), so fn may
+// run more than once: it must only record results, never act outside the
+// transaction.
 func (s *Store) update(ctx context.Context, what, key string, ttl time.Duration, fn func(b buckets, now time.Time) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s %s: %w", what, key, err)

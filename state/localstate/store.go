@@ -77,8 +77,14 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("opening local state %s: %w", path, err)
 	}
 	// Concurrent writes share one transaction and one fsync (bbolt's
-	// Batch); a lone writer waits at most this long for company.
+	// Batch); a lone writer waits at most this long for company. Without
+	// fsync there is little to share and a sequential writer (the alert
+	// windows: several writes per document and rule) must not wait: the
+	// batch then takes whoever arrives before its goroutine runs.
 	db.MaxBatchDelay = time.Millisecond
+	if opts.NoSync {
+		db.MaxBatchDelay = 0
+	}
 	db.NoSync = opts.NoSync
 	if err := db.Update(initLayout); err != nil {
 		_ = db.Close()
