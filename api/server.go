@@ -116,6 +116,8 @@ type Options struct {
 	// above MaxBacklog (> 0) ingest answers 503 with Retry-After.
 	Backlog    func() int64
 	MaxBacklog int64
+	// MetricsOpen serves /metrics to anyone (auth.metrics_open).
+	MetricsOpen bool
 	// RatePerMinute bounds the requests of one authenticated caller (user
 	// or token owner) a minute; over it they get 429 with Retry-After. 0:
 	// no limit. Not applied while auth is off (local use).
@@ -178,7 +180,11 @@ func (s *Server) routes() {
 	if s.opts.Gatherer != nil {
 		// Any authenticated caller when auth is on (Prometheus sends a
 		// token): the metrics hold no personal data.
-		s.handleRaw("GET /metrics", PermAuthenticated, promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}).ServeHTTP)
+		perm := PermAuthenticated
+		if s.opts.MetricsOpen {
+			perm = PermPublic
+		}
+		s.handleRaw("GET /metrics", perm, promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}).ServeHTTP)
 	}
 	s.table = append(s.table, Route{Pattern: "/", Permission: PermPublic})
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

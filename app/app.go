@@ -230,6 +230,7 @@ func (a *App) serveHTTP() (*http.Server, net.Listener, error) {
 	handler := api.New(api.Options{
 		Routes:        a.reportRoutes(),
 		RatePerMinute: a.cfg.Auth.RatePerMinute,
+		MetricsOpen:   a.cfg.Auth.MetricsOpen,
 		Reveal:        reveal,
 		Console:       console.Handler(console.Options{Logger: a.log}),
 		Auth:          authSvc,

@@ -478,3 +478,20 @@ func TestPerCallerRateLimit(t *testing.T) {
 		t.Errorf("limited answer: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 }
+
+// auth.metrics_open lets Prometheus scrape without a token; everything
+// else still needs one.
+func TestMetricsOpen(t *testing.T) {
+	s := startAuthApp(t, func(c *configs.Config) { c.Auth.MetricsOpen = true })
+	if code, _ := s.call("none", "GET", "/api/v1/sources", ""); code != http.StatusUnauthorized {
+		t.Errorf("sources without a token: %d", code)
+	}
+	resp, err := http.Get(s.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/metrics without a token: %d", resp.StatusCode)
+	}
+}

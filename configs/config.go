@@ -70,6 +70,10 @@ type Auth struct {
 	// sessions) may make a minute; over it they get 429 with Retry-After.
 	// 0: no limit. Ingest clients batch, so the default leaves room.
 	RatePerMinute int `yaml:"rate_per_minute"`
+	// MetricsOpen serves /metrics without credentials even when auth is
+	// on, for a Prometheus on a private network (the metrics hold counts
+	// and timings, no collected content or personal data).
+	MetricsOpen bool `yaml:"metrics_open"`
 }
 
 // AuthRequired reports whether requests must authenticate: when
