@@ -151,7 +151,8 @@ func (a *App) newAlerting() (*alerting, error) {
 			limits[r.Name] = notify.RateLimit{PerSecond: float64(r.RatePerMinute) / 60, Burst: max(1, r.RatePerMinute/6)}
 		}
 	}
-	outbox := notify.NewOutbox(a.state, notify.OutboxOptions{})
+	// Dead letters hold a copy of their alert: they go with alerts_retention.
+	outbox := notify.NewOutbox(a.state, notify.OutboxOptions{DeadTTL: max(alertsRetention(a.cfg), 0)})
 	al := &alerting{
 		formats: formats,
 		mk:      mk,

@@ -29,6 +29,9 @@ type OutboxOptions struct {
 	// SentTTL is how long Enqueue ignores the id of a sent notification.
 	// Default DefaultSentTTL.
 	SentTTL time.Duration
+	// DeadTTL is how long a dead letter (which holds a copy of its alert)
+	// is kept; 0 keeps it until it is retried.
+	DeadTTL time.Duration
 }
 
 // Outbox is the persistent queue of notifications in a state.Store. It is
@@ -226,7 +229,7 @@ func (o *Outbox) bury(ctx context.Context, n Notification, cause error) error {
 	if err != nil {
 		return fmt.Errorf("encoding dead letter %s: %w", n.ID, err)
 	}
-	if err := o.st.Set(ctx, keyDead+n.ID, raw, 0); err != nil {
+	if err := o.st.Set(ctx, keyDead+n.ID, raw, o.opts.DeadTTL); err != nil {
 		return fmt.Errorf("storing dead letter %s: %w", n.ID, err)
 	}
 	if err := o.st.Delete(ctx, keyPending+n.ID); err != nil {

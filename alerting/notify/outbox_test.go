@@ -12,6 +12,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/yuqing-dev/yuqing/internal/testclock"
+	"github.com/yuqing-dev/yuqing/internal/teststate"
 	"github.com/yuqing-dev/yuqing/state"
 )
 
@@ -373,4 +375,25 @@ func TestRetryMissingDeadLetter(t *testing.T) {
 			t.Errorf("Retry(nope) = %v, want ErrNotFound", err)
 		}
 	})
+}
+
+// Dead letters expire after DeadTTL (they hold a copy of their alert,
+// which alerts_retention deletes too).
+func TestDeadLettersExpire(t *testing.T) {
+	ctx := context.Background()
+	clk := testclock.New(t0)
+	st := teststate.Local(t, clk.Now)
+	o := NewOutbox(st, OutboxOptions{Now: clk.Now, DeadTTL: time.Hour})
+	e := env{a: st, b: st, clk: clk}
+	h := newHook(t, always(500))
+	w := newWorker(e, o, &Webhook{URL: h.srv.URL}, prometheus.NewRegistry(), WorkerOptions{MaxAttempts: 1})
+	enqueue(t, o, note("n1"))
+	runOnce(t, w)
+	if dead, err := o.DeadLetters(ctx); err != nil || len(dead) != 1 {
+		t.Fatalf("dead letters %+v, %v", dead, err)
+	}
+	clk.Advance(2 * time.Hour)
+	if dead, err := o.DeadLetters(ctx); err != nil || len(dead) != 0 {
+		t.Fatalf("after DeadTTL: %+v, %v", dead, err)
+	}
 }
