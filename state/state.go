@@ -43,3 +43,26 @@ type Store interface {
 	// Close releases the store's resources.
 	Close() error
 }
+
+// SetManyer is a Store that can set several keys at once (one transaction
+// locally, one pipeline on Redis); callers fall back to Set for stores
+// without it (see SetMany).
+type SetManyer interface {
+	// SetMany stores every value of kvs under its key with ttl, as Set
+	// would; on error some of them may have been stored.
+	SetMany(ctx context.Context, kvs map[string][]byte, ttl time.Duration) error
+}
+
+// SetMany stores kvs in st: at once when st is a SetManyer, else key by
+// key.
+func SetMany(ctx context.Context, st Store, kvs map[string][]byte, ttl time.Duration) error {
+	if m, ok := st.(SetManyer); ok {
+		return m.SetMany(ctx, kvs, ttl)
+	}
+	for k, v := range kvs {
+		if err := st.Set(ctx, k, v, ttl); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -306,14 +306,17 @@ func (b *batch) write(ctx context.Context) error {
 			keys = append(keys, k)
 		}
 	}
-	err := each(len(keys), func(i int) error {
-		if err := b.a.store.Set(ctx, keys[i], encodeEntries(b.lists[keys[i]]), b.a.opts.Window); err != nil {
-			return fmt.Errorf("writing band key %s: %w", keys[i], err)
-		}
+	if len(keys) == 0 {
 		return nil
-	})
-	if err != nil {
-		return b.wrap(err)
+	}
+	kvs := make(map[string][]byte, len(keys))
+	for _, k := range keys {
+		kvs[k] = encodeEntries(b.lists[k])
+	}
+	// One transaction (locally) or one pipeline (Redis) for the batch's
+	// bands, instead of a write each.
+	if err := state.SetMany(ctx, b.a.store, kvs, b.a.opts.Window); err != nil {
+		return b.wrap(fmt.Errorf("writing %d band keys: %w", len(kvs), err))
 	}
 	return nil
 }

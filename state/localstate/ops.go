@@ -53,6 +53,30 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 	})
 }
 
+// SetMany stores every value of kvs under its key with ttl in one
+// transaction (one commit, one fsync).
+func (s *Store) SetMany(ctx context.Context, kvs map[string][]byte, ttl time.Duration) error {
+	if len(kvs) == 0 {
+		return nil
+	}
+	var first string
+	for k := range kvs {
+		if k == "" {
+			return fmt.Errorf("setting %d keys: empty key", len(kvs))
+		}
+		first = k
+	}
+	return s.update(ctx, fmt.Sprintf("setting %d keys, e.g.", len(kvs)), first, ttl, func(b buckets, now time.Time) error {
+		exp := expiryFor(now, ttl)
+		for k, v := range kvs {
+			if err := b.put([]byte(k), v, exp); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // SetNX stores value under key with ttl only if key is missing or expired,
 // and reports whether it did.
 func (s *Store) SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {

@@ -189,6 +189,25 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 	return nil
 }
 
+// SetMany stores every value of kvs under its key with ttl in one
+// pipeline (one round trip).
+func (s *Store) SetMany(ctx context.Context, kvs map[string][]byte, ttl time.Duration) error {
+	if err := check(ctx, ttl, false); err != nil {
+		return fmt.Errorf("setting %d keys: %w", len(kvs), err)
+	}
+	if len(kvs) == 0 {
+		return nil
+	}
+	pipe := s.client.Pipeline()
+	for k, v := range kvs {
+		pipe.Set(ctx, s.prefix+k, v, roundTTL(ttl))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("setting %d keys: %w", len(kvs), err)
+	}
+	return nil
+}
+
 // SetNX stores value under key with ttl only if key is absent (SET NX PX)
 // and reports whether it did.
 func (s *Store) SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {

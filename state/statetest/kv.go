@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/yuqing-dev/yuqing/state"
 )
 
 func testGetMissing(t *testing.T, newStore NewStore) {
@@ -204,4 +206,31 @@ func race(t *testing.T, n int, prefix string, try func(name string) (bool, error
 	}
 	wg.Wait()
 	return winners
+}
+
+// testSetMany checks state.SetMany (the store's own SetMany when it has
+// one): every key stored, with the ttl.
+func testSetMany(t *testing.T, newStore NewStore) {
+	s := open(t, newStore)
+	ctx := context.Background()
+	a, b, c := key(t, "a"), key(t, "b"), key(t, "c")
+	start := time.Now()
+	if err := state.SetMany(ctx, s, map[string][]byte{a: []byte("1"), b: []byte("2")}, ShortTTL); err != nil {
+		t.Fatalf("SetMany: %v", err)
+	}
+	if err := state.SetMany(ctx, s, map[string][]byte{c: []byte("3")}, 0); err != nil {
+		t.Fatalf("SetMany without ttl: %v", err)
+	}
+	if err := state.SetMany(ctx, s, nil, 0); err != nil {
+		t.Fatalf("SetMany of nothing: %v", err)
+	}
+	for k, want := range map[string]string{a: "1", b: "2", c: "3"} {
+		if v, err := s.Get(ctx, k); err != nil || string(v) != want {
+			t.Fatalf("Get(%s) = %q, %v; want %q", k, v, err, want)
+		}
+	}
+	waitGone(t, "SetMany with ttl", start, ShortTTL, isGone(t, s, a))
+	if v, err := s.Get(ctx, c); err != nil || string(v) != "3" {
+		t.Fatalf("the key without ttl: %q, %v", v, err)
+	}
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ValuesAreCopied", testValuesAreCopied},
 		{"OverwriteReplacesValueAndTTL", testOverwriteReplacesValueAndTTL},
 		{"SetTTLExpires", testSetTTLExpires},
+		{"SetManyRoundTripAndTTL", testSetMany},
 		{"Delete", testDelete},
 		{"KeysByPrefixSortedLiveOnly", testKeys},
 		{"SetNXFirstWins", testSetNXFirstWins},
