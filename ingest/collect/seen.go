@@ -1,5 +1,10 @@
 package collect
 
+import (
+	"encoding/json"
+	"fmt"
+)
+
 // Seen is the bounded memory of the item keys (GUIDs, article URLs) a
 // polled source has already emitted, oldest first: it is kept in the
 // source's cursor so that a feed or list page that keeps showing an item
@@ -33,4 +38,26 @@ func (s Seen) Set() map[string]bool {
 		m[k] = true
 	}
 	return m
+}
+
+// DecodeCursor reads a source's JSON cursor whose "v" field must be
+// version; an empty cursor (the first read ever) yields fresh.
+func DecodeCursor[T any](b []byte, version int, fresh T) (T, error) {
+	if len(b) == 0 {
+		return fresh, nil
+	}
+	var head struct {
+		V int `json:"v"`
+	}
+	var c T
+	if err := json.Unmarshal(b, &head); err != nil {
+		return c, fmt.Errorf("reading cursor: %w", err)
+	}
+	if head.V != version {
+		return c, fmt.Errorf("reading cursor: version %d is not %d", head.V, version)
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return c, fmt.Errorf("reading cursor: %w", err)
+	}
+	return c, nil
 }

@@ -24,3 +24,23 @@ func TestSeenKeepsWhatIsStillListed(t *testing.T) {
 		t.Errorf("under the limit: %v", got)
 	}
 }
+
+func TestDecodeCursorChecksTheVersion(t *testing.T) {
+	type cur struct {
+		V    int  `json:"v"`
+		Seen Seen `json:"seen"`
+	}
+	fresh := cur{V: 2}
+	if c, err := DecodeCursor(nil, 2, fresh); err != nil || c.V != 2 {
+		t.Errorf("empty: %+v %v", c, err)
+	}
+	if c, err := DecodeCursor([]byte(`{"v":2,"seen":["a"]}`), 2, fresh); err != nil || !slices.Equal(c.Seen, Seen{"a"}) {
+		t.Errorf("v2: %+v %v", c, err)
+	}
+	if _, err := DecodeCursor([]byte(`{"v":1}`), 2, fresh); err == nil {
+		t.Error("an old version was read")
+	}
+	if _, err := DecodeCursor([]byte(`{`), 2, fresh); err == nil {
+		t.Error("broken JSON was read")
+	}
+}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/yuqing-dev/yuqing/ingest/collect"
 )
@@ -21,17 +20,7 @@ type cursor struct {
 }
 
 func decodeCursor(b []byte) (cursor, error) {
-	if len(b) == 0 {
-		return cursor{V: cursorVersion}, nil
-	}
-	var c cursor
-	if err := json.Unmarshal(b, &c); err != nil {
-		return cursor{}, fmt.Errorf("reading cursor: %w", err)
-	}
-	if c.V != cursorVersion {
-		return cursor{}, fmt.Errorf("reading cursor: version %d is not %d", c.V, cursorVersion)
-	}
-	return c, nil
+	return collect.DecodeCursor(b, cursorVersion, cursor{V: cursorVersion})
 }
 
 func (c cursor) encode() []byte {
