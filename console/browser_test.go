@@ -167,7 +167,9 @@ func TestBrowserDashboard(t *testing.T) {
 	b.waitJS("counts", `Number(document.querySelector('#stat-docs').textContent) >= 5`)
 	b.waitJS("the volume histogram", `document.querySelectorAll('#dash-hist svg rect.bar').length > 0 && document.querySelector('#dash-hist .legend').textContent.includes('火灾')`)
 	b.waitJS("provinces", `!!document.querySelector('#region-table') && document.querySelector('#region-table').textContent.includes('浙江省')`)
-	b.waitJS("clusters", `document.querySelectorAll('#dash-clusters li').length > 0`)
+	// the largest repost cluster first (the fire post and its repost), shown
+	// by its text, not its id
+	b.waitJS("clusters", `document.querySelectorAll('#dash-clusters li').length > 0 && document.querySelector('#dash-clusters li .count').textContent.includes('2') && document.querySelector('#dash-clusters li a').textContent.includes('火灾')`)
 	b.waitJS("open alerts", `document.querySelector('#stat-alerts').textContent !== '–'`)
 	bannerShown := evalJS[bool](b, `!document.querySelector('#auth-off').hidden`)
 	if !bannerShown {

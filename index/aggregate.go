@@ -23,6 +23,7 @@ var facetFields = map[string]string{
 	"region":   fieldProvince,
 	"city":     fieldCity,
 	"author":   fieldAuthor,
+	"cluster":  fieldClusterID, // the largest repost clusters
 }
 
 // FacetNames lists the facets a Request may ask for.

@@ -51,7 +51,7 @@ func indexAggDocs(t *testing.T) *Index {
 func TestFacetsCollapseAndCursor(t *testing.T) {
 	ix := indexAggDocs(t)
 	ctx := context.Background()
-	res, err := ix.Search(ctx, Request{Q: "火灾", Facets: []string{"source", "category", "region"}})
+	res, err := ix.Search(ctx, Request{Q: "火灾", Facets: []string{"source", "category", "region", "cluster"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +73,11 @@ func TestFacetsCollapseAndCursor(t *testing.T) {
 	}
 	if got := counts("region"); got["浙江省"] != 4 {
 		t.Errorf("region facet %v", got)
+	}
+	// the cluster facet ranks repost clusters by size (the dashboard's top
+	// clusters)
+	if cl := res.Facets["cluster"].Values; len(cl) != 2 || cl[0].Value != "f1" || cl[0].Count != 3 || cl[1].Count != 1 {
+		t.Errorf("cluster facet %v", cl)
 	}
 
 	col, err := ix.Search(ctx, Request{Q: "火灾", Collapse: CollapseCluster})

@@ -25,20 +25,33 @@
       '</tbody></table>' : '<p class="empty">' + esc(t('common.no_data')) + '</p>';
   }
 
-  // clusters: the API collapses by cluster in time order; the biggest are
-  // picked here from the last day's first 100 clusters.
+  // clusters: the cluster facet counts every post of the last day by repost
+  // cluster, largest first; one collapsed search then fetches a post of each.
   async function clusters(from) {
-    const r = await api('GET', '/api/v1/search?' + new URLSearchParams({ q: '', from, size: '100', collapse: 'cluster' }));
-    if (!r.ok) {
-      $('dash-clusters').innerHTML = '<p class="error">' + esc(errMsg(r)) + '</p>';
+    const f = await api('GET', '/api/v1/search?' + new URLSearchParams({ q: '', from, size: '1', facets: 'cluster' }));
+    if (!f.ok) {
+      $('dash-clusters').innerHTML = '<p class="error">' + esc(errMsg(f)) + '</p>';
       return;
     }
-    const hits = (r.data.hits || []).filter((h) => h.cluster).sort((a, b) => b.cluster.size - a.cluster.size).slice(0, 10);
-    $('dash-clusters').innerHTML = hits.length ? '<ol class="clusters">' + hits.map((h) => {
+    const top = ((f.data.facets && f.data.facets.cluster && f.data.facets.cluster.values) || []).slice(0, 10);
+    if (!top.length) {
+      $('dash-clusters').innerHTML = '<p class="empty">' + esc(t('common.no_data')) + '</p>';
+      return;
+    }
+    const q = top.map((v) => 'cluster:"' + v.value.replace(/"/g, '') + '"').join(' OR ');
+    const r = await api('GET', '/api/v1/search?' + new URLSearchParams({ q, from, size: String(top.length), collapse: 'cluster' }));
+    const byID = {};
+    for (const h of (r.ok && r.data.hits) || []) {
+      if (h.cluster) byID[h.cluster.id] = h;
+    }
+    $('dash-clusters').innerHTML = '<ol class="clusters">' + top.map((v) => {
+      const h = byID[v.value] || {};
       const d = h.doc || {};
-      return '<li><a href="/search?q=' + encodeURIComponent('cluster:' + h.cluster.id) + '">' + esc((d.masked_title || d.title || d.masked_text || d.text || '').slice(0, 60)) + '</a> ' +
-        '<span class="count">' + esc(t('search.cluster_size', h.cluster.size)) + '</span> <span class="muted">' + esc(relTime(h.cluster.last_seen)) + '</span></li>';
-    }).join('') + '</ol>' : '<p class="empty">' + esc(t('common.no_data')) + '</p>';
+      const text = (d.masked_title || d.title || d.masked_text || d.text || v.value).slice(0, 60);
+      return '<li><a href="/search?q=' + encodeURIComponent('cluster:' + v.value) + '">' + esc(text) + '</a> ' +
+        '<span class="count">' + esc(t('search.cluster_size', v.count)) + '</span>' +
+        (h.cluster ? ' <span class="muted">' + esc(relTime(h.cluster.last_seen)) + '</span>' : '') + '</li>';
+    }).join('') + '</ol>';
   }
 
   async function alerts() {
