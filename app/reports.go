@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"mime"
 	"path/filepath"
 	"strings"
 	"time"
@@ -15,48 +14,24 @@ import (
 	"github.com/yuqing-dev/yuqing/analysis"
 	"github.com/yuqing-dev/yuqing/api"
 	"github.com/yuqing-dev/yuqing/configs"
-	"github.com/yuqing-dev/yuqing/index"
 	"github.com/yuqing-dev/yuqing/report"
 )
 
-// reportSource is what reports read: the local index (once open) and the
-// alerts in the shared state.
+// reportSource is what reports read: the local index through the same
+// not-open-yet guard as the API (lazySearcher), and the alerts in the
+// shared state.
 type reportSource struct {
-	a      *App
+	lazySearcher
 	alerts *alert.Store
-}
-
-func (s reportSource) index() (*index.Index, error) {
-	if !s.a.ready.Load() || s.a.index == nil {
-		return nil, api.ErrIndexNotOpen
-	}
-	return s.a.index, nil
-}
-
-func (s reportSource) Search(ctx context.Context, req index.Request) (index.Result, error) {
-	ix, err := s.index()
-	if err != nil {
-		return index.Result{}, err
-	}
-	return ix.Search(ctx, req)
-}
-
-func (s reportSource) Histogram(ctx context.Context, req index.HistogramRequest) (index.Histogram, error) {
-	ix, err := s.index()
-	if err != nil {
-		return index.Histogram{}, err
-	}
-	return ix.Histogram(ctx, req)
 }
 
 // Scan lets a report count clusters and keywords over every document of
 // the period instead of paging through searches.
 func (s reportSource) Scan(ctx context.Context, q string, from, to time.Time, fn func(analysis.Doc) error) error {
-	ix, err := s.index()
-	if err != nil {
-		return err
+	if !s.a.ready.Load() {
+		return api.ErrIndexNotOpen
 	}
-	return ix.Scan(ctx, q, from, to, fn)
+	return s.a.index.Scan(ctx, q, from, to, fn)
 }
 
 func (s reportSource) Alerts(ctx context.Context, f alert.Filter) ([]alert.Alert, error) {
@@ -85,7 +60,7 @@ func (a *App) newReportService() (*report.Service, error) {
 	rc := a.cfg.Reports
 	loc, _ := rc.Location() // validated
 	return &report.Service{
-		Source:       reportSource{a: a, alerts: alert.New(a.state, alert.Options{Retention: alertsRetention(a.cfg)})},
+		Source:       reportSource{lazySearcher{a}, alert.New(a.state, alert.Options{Retention: alertsRetention(a.cfg)})},
 		Archive:      arch,
 		Options:      report.Options{Location: loc, ConsoleURL: rc.ConsoleURL},
 		ChromiumPath: rc.ChromiumPath,
@@ -121,7 +96,7 @@ func (a *App) deliverReport(ctx context.Context, r report.Report, html []byte) e
 		)
 		if rc.Type == configs.ReceiverEmail {
 			recv = &notify.Email{Addr: rc.SMTP, From: rc.From, To: rc.To, Username: rc.Username, Password: rc.Password, Timeout: rc.Timeout}
-			payload = reportEmail(rc, r, html)
+			payload = notify.Message(rc.From, rc.To, r.Title, "report-"+r.ID, "text/html", html)
 		} else {
 			recv = &notify.Webhook{URL: rc.URL, Timeout: rc.Timeout, Headers: rc.Headers}
 			payload, _ = json.Marshal(map[string]any{"type": "report", "id": r.ID, "title": r.Title,
@@ -141,14 +116,4 @@ func receiverByName(cfg configs.Config, name string) (configs.Receiver, bool) {
 		}
 	}
 	return configs.Receiver{}, false
-}
-
-// reportEmail is the report as an HTML e-mail.
-func reportEmail(rc configs.Receiver, r report.Report, html []byte) []byte {
-	var b strings.Builder
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <report-%s@yuqing>\r\n",
-		rc.From, strings.Join(rc.To, ", "), mime.BEncoding.Encode("utf-8", r.Title), time.Now().Format(time.RFC1123Z), r.ID)
-	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-	b.Write(html)
-	return []byte(b.String())
 }
