@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/yuqing-dev/yuqing/configs"
@@ -86,8 +87,7 @@ func (p *Pusher) Push(ctx context.Context, name, token string, body []byte) (Pus
 		}
 		return PushResult{}, err
 	}
-	l := &sourceLoop{r: r, src: src, log: r.log.With("source", src.Name, "type", src.Type)}
-	l.count(ctx, b.Rejects, out)
+	r.count(ctx, src, r.log.With("source", src.Name, "type", src.Type), b.Rejects, out)
 	if serr == nil {
 		recordSuccess(&st, src, now, len(out.produced))
 		judge(&st, src, now)
@@ -95,7 +95,7 @@ func (p *Pusher) Push(ctx context.Context, name, token string, body []byte) (Pus
 			r.log.WarnContext(ctx, "saving source status", "source", src.Name, "err", err)
 		}
 	}
-	res := PushResult{Duplicates: len(out.dups), Rejects: append(b.Rejects, out.rejects...)}
+	res := PushResult{Duplicates: len(out.dups), Rejects: slices.Concat(b.Rejects, out.rejects)}
 	for _, post := range out.produced {
 		res.IDs = append(res.IDs, post.ID)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -306,7 +307,7 @@ func (l *sourceLoop) readAll(ctx context.Context, st *Status) (int, error) {
 			}
 		}
 		produced += len(out.produced)
-		l.count(ctx, b.Rejects, out)
+		r.count(ctx, l.src, l.log, b.Rejects, out)
 		if !b.More || ctx.Err() != nil {
 			return produced, nil
 		}
@@ -320,17 +321,16 @@ func (l *sourceLoop) readAll(ctx context.Context, st *Status) (int, error) {
 
 // count records rejects and duplicates in the metrics, the log and the
 // per-day counters.
-func (l *sourceLoop) count(ctx context.Context, sourceRejects []ingest.Reject, out outcome) {
-	r := l.r
+func (r *Runner) count(ctx context.Context, src configs.Source, log *slog.Logger, sourceRejects []ingest.Reject, out outcome) {
 	now := r.o.Now()
-	rejects := append(sourceRejects, out.rejects...)
+	rejects := slices.Concat(sourceRejects, out.rejects)
 	for _, rej := range rejects {
-		r.metrics.rejects.WithLabelValues(l.src.Name, rej.Code).Inc()
-		l.log.WarnContext(ctx, "item rejected", "code", rej.Code, "id", rej.ID, "line", rej.Line, "msg", rej.Message)
+		r.metrics.rejects.WithLabelValues(src.Name, rej.Code).Inc()
+		log.WarnContext(ctx, "item rejected", "code", rej.Code, "id", rej.ID, "line", rej.Line, "msg", rej.Message)
 	}
 	for kind, n := range map[string]int{"items": len(out.produced), "dups": len(out.dups), "rejects": len(rejects)} {
-		if err := r.book.count(ctx, kind, l.src.Name, now, int64(n)); err != nil {
-			l.log.WarnContext(ctx, "counting source items", "err", err)
+		if err := r.book.count(ctx, kind, src.Name, now, int64(n)); err != nil {
+			log.WarnContext(ctx, "counting source items", "err", err)
 		}
 	}
 }
