@@ -199,37 +199,36 @@ func (s *Server) routes() {
 // indexRoutes are served where the index is, and proxied to it from API
 // processes without it.
 func (s *Server) indexRoutes() {
-	routes := []string{"GET /api/v1/search", "GET /api/v1/docs/{id}", "GET /api/v1/stats/histogram", "POST /api/v1/rules/test"}
-	perms := []string{auth.PermSearch, auth.PermSearch, auth.PermDashboard, auth.PermRulesDraft}
-	if s.opts.Search == nil {
-		if s.opts.IndexProxy != nil && s.opts.Public {
-			proxy := httputil.NewSingleHostReverseProxy(s.opts.IndexProxy)
-			proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
-				s.log.WarnContext(r.Context(), "index role unreachable", "url", s.opts.IndexProxy.String(), "err", err)
-				w.Header().Set("Retry-After", "1")
-				writeError(w, http.StatusServiceUnavailable, CodeUnavailable, "the index role at "+s.opts.IndexProxy.String()+" did not answer: "+err.Error())
-			}
-			for i, r := range routes {
-				s.handle(r, perms[i], proxy.ServeHTTP)
-			}
-			for _, r := range s.opts.Routes {
-				if r.Index {
-					s.handle(r.Pattern, r.Permission, proxy.ServeHTTP)
-				}
-			}
-		}
-		return
+	routes := []Route{
+		{Pattern: "GET /api/v1/search", Permission: auth.PermSearch, Handler: s.search},
+		{Pattern: "GET /api/v1/docs/{id}", Permission: auth.PermSearch, Handler: s.getDoc},
+		{Pattern: "GET /api/v1/stats/histogram", Permission: auth.PermDashboard, Handler: s.histogram},
+	}
+	if s.opts.Backtest != nil || s.opts.Search == nil {
+		routes = append(routes, Route{Pattern: "POST /api/v1/rules/test", Permission: auth.PermRulesDraft, Handler: s.testRule})
 	}
 	for _, r := range s.opts.Routes {
 		if r.Index {
-			s.handle(r.Pattern, r.Permission, r.Handler)
+			routes = append(routes, r)
 		}
 	}
-	s.handle(routes[0], perms[0], s.search)
-	s.handle(routes[1], perms[1], s.getDoc)
-	s.handle(routes[2], perms[2], s.histogram)
-	if s.opts.Backtest != nil {
-		s.handle(routes[3], perms[3], s.testRule)
+	if s.opts.Search != nil {
+		for _, r := range routes {
+			s.handle(r.Pattern, r.Permission, r.Handler)
+		}
+		return
+	}
+	if s.opts.IndexProxy == nil || !s.opts.Public {
+		return
+	}
+	proxy := httputil.NewSingleHostReverseProxy(s.opts.IndexProxy)
+	proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.log.WarnContext(r.Context(), "index role unreachable", "url", s.opts.IndexProxy.String(), "err", err)
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, CodeUnavailable, "the index role at "+s.opts.IndexProxy.String()+" did not answer: "+err.Error())
+	}
+	for _, r := range routes {
+		s.handle(r.Pattern, r.Permission, proxy.ServeHTTP)
 	}
 }
 
