@@ -30,13 +30,19 @@ func EmailMessage(t *template.Template, a alert.Alert, from string, to []string,
 	if a.Status == alert.StatusResolved {
 		subject += "（已解除）"
 	}
+	return Message(from, to, subject, a.ID, "text/plain", []byte(strings.ReplaceAll(text, "\n", "\r\n")+"\r\n")), nil
+}
+
+// Message is an RFC 5322 e-mail from from to to with a UTF-8 subject and
+// a UTF-8 body of contentType (text/plain, text/html); id makes its
+// Message-ID. Alert notifications and delivered reports are written by it.
+func Message(from string, to []string, subject, id, contentType string, body []byte) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s@yuqing>\r\n",
-		from, strings.Join(to, ", "), mime.BEncoding.Encode("utf-8", subject), time.Now().Format(time.RFC1123Z), a.ID)
-	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-	b.WriteString(strings.ReplaceAll(text, "\n", "\r\n"))
-	b.WriteString("\r\n")
-	return []byte(b.String()), nil
+		from, strings.Join(to, ", "), mime.BEncoding.Encode("utf-8", subject), time.Now().Format(time.RFC1123Z), id)
+	fmt.Fprintf(&b, "MIME-Version: 1.0\r\nContent-Type: %s; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n", contentType)
+	b.Write(body)
+	return []byte(b.String())
 }
 
 // Email sends notifications whose payload is an e-mail message (see
