@@ -45,14 +45,7 @@ func (s *Server) ingest(endpoint string, parse parseFunc) http.HandlerFunc {
 		if resp.Rejects == nil {
 			resp.Rejects = []ingest.Reject{}
 		}
-		for _, rej := range b.Rejects {
-			s.metrics.rejected.WithLabelValues(endpoint, rej.Code).Inc()
-		}
-		if len(b.Posts) == 0 {
-			writeJSON(w, http.StatusBadRequest, struct {
-				Error errorBody `json:"error"`
-				IngestResponse
-			}{errorBody{CodeNoValidRecords, fmt.Sprintf("none of the %d records was accepted", len(b.Rejects))}, resp})
+		if s.noneAccepted(w, endpoint, len(b.Posts), b.Rejects, resp) {
 			return
 		}
 		msgs := make([]bus.Message, len(b.Posts))
@@ -128,5 +121,29 @@ func (s *Server) overloaded(w http.ResponseWriter) bool {
 	w.Header().Set("Retry-After", "2")
 	writeError(w, http.StatusServiceUnavailable, CodeOverloaded,
 		fmt.Sprintf("%d records are waiting to be indexed (limit %d); nothing was accepted, retry after 2s", n, s.opts.MaxBacklog))
+	return true
+}
+
+// noneAccepted counts the rejects of a batch and, when none of its
+// records was accepted, answers 400 no_valid_records with the per-record
+// report resp beside the error (the ingest API and push sources alike).
+func (s *Server) noneAccepted(w http.ResponseWriter, endpoint string, accepted int, rejects []ingest.Reject, resp any) bool {
+	for _, rej := range rejects {
+		s.metrics.rejected.WithLabelValues(endpoint, rej.Code).Inc()
+	}
+	if accepted > 0 {
+		return false
+	}
+	body := map[string]any{}
+	if raw, err := json.Marshal(resp); err == nil {
+		var fields map[string]json.RawMessage
+		if json.Unmarshal(raw, &fields) == nil {
+			for k, v := range fields {
+				body[k] = v
+			}
+		}
+	}
+	body["error"] = errorBody{CodeNoValidRecords, fmt.Sprintf("none of the %d records was accepted", len(rejects))}
+	writeJSON(w, http.StatusBadRequest, body)
 	return true
 }

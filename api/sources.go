@@ -65,14 +65,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	if resp.Rejects == nil {
 		resp.Rejects = []ingest.Reject{}
 	}
-	for _, rej := range res.Rejects {
-		s.metrics.rejected.WithLabelValues(endpoint, rej.Code).Inc()
-	}
-	if len(res.IDs) == 0 {
-		writeJSON(w, http.StatusBadRequest, struct {
-			Error errorBody `json:"error"`
-			PushResponse
-		}{errorBody{CodeNoValidRecords, fmt.Sprintf("none of the %d records was accepted", len(res.Rejects))}, resp})
+	if s.noneAccepted(w, endpoint, len(res.IDs), res.Rejects, resp) {
 		return
 	}
 	s.metrics.accepted.WithLabelValues(endpoint).Add(float64(len(res.IDs) - res.Duplicates))
