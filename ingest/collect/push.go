@@ -81,7 +81,7 @@ func (p *Pusher) Push(ctx context.Context, name, token string, body []byte) (Pus
 	st, serr := r.book.load(ctx, src)
 	now := r.o.Now()
 	if err != nil {
-		if serr == nil {
+		if serr == nil && ctx.Err() == nil { // a client that hung up is not the source failing
 			recordFailure(&st, now, err)
 			_ = r.book.save(context.WithoutCancel(ctx), st)
 		}

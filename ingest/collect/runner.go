@@ -250,6 +250,12 @@ func (l *sourceLoop) poll(ctx context.Context) error {
 	}
 	st.Holder = r.o.Owner
 	produced, err := l.readAll(ctx, &st)
+	if err != nil && ctx.Err() != nil {
+		// Shutting down mid-poll is not the source failing: leave its
+		// status as the last finished poll left it (what was produced is
+		// in the per-day counters, and the cursor says where to go on).
+		return err
+	}
 	now := r.o.Now()
 	if err != nil {
 		r.metrics.polls.WithLabelValues(l.src.Name, "error").Inc()
