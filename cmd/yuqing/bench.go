@@ -265,6 +265,7 @@ func newBenchLoadCmd() *cobra.Command {
 		o              bench.LoadBenchOptions
 		mode           string
 		asJSON, noShip bool
+		loadProf       string
 	)
 	cmd := &cobra.Command{
 		Use:   "load",
@@ -309,6 +310,7 @@ Progress goes to stderr every 10 s; the table (or --json) to stdout.`,
 			if noShip {
 				o.ShippedRules = ""
 			}
+			defer startCPUProfile(loadProf, 0)()
 			bin, err := os.Executable()
 			if err != nil {
 				return fmt.Errorf("finding this executable: %w", err)
@@ -357,6 +359,7 @@ Progress goes to stderr every 10 s; the table (or --json) to stdout.`,
 	f.BoolVar(&noShip, "no-rules", false, "run the probe rule only")
 	f.BoolVar(&o.NoSync, "no-sync", false, "do not fsync the embedded log (kfake keeps its log in memory)")
 	f.BoolVar(&asJSON, "json", false, "print the reports as JSON")
+	f.StringVar(&loadProf, "cpuprofile", "", "write a CPU profile of this process (in embedded mode: the server and the load) to FILE.0")
 	return cmd
 }
 
