@@ -66,3 +66,35 @@ func SetMany(ctx context.Context, st Store, kvs map[string][]byte, ttl time.Dura
 	}
 	return nil
 }
+
+// GetManyer is a Store that can read several keys at once (one read
+// transaction locally, one MGET on Redis); callers fall back to Get for
+// stores without it (see GetMany).
+type GetManyer interface {
+	// GetMany returns the values of keys in their order: nil for a key
+	// that is missing or expired, a non-nil slice (empty for an empty
+	// value) otherwise.
+	GetMany(ctx context.Context, keys []string) ([][]byte, error)
+}
+
+// GetMany reads keys from st: at once when st is a GetManyer, else key by
+// key. See GetManyer for the result.
+func GetMany(ctx context.Context, st Store, keys []string) ([][]byte, error) {
+	if m, ok := st.(GetManyer); ok {
+		return m.GetMany(ctx, keys)
+	}
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		v, err := st.Get(ctx, k)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return nil, err
+		case v == nil:
+			out[i] = []byte{}
+		default:
+			out[i] = v
+		}
+	}
+	return out, nil
+}

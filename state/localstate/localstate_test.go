@@ -36,6 +36,14 @@ func TestContract(t *testing.T) {
 	}
 }
 
+// The contract again through the Store interface alone, so state.SetMany
+// and state.GetMany take their key-by-key fallbacks.
+func TestContractWithoutBatchMethods(t *testing.T) {
+	statetest.Run(t, func(t *testing.T) state.Store {
+		return struct{ state.Store }{open(t, filepath.Join(t.TempDir(), "state.db"), Options{})}
+	})
+}
+
 func newFakeClock() *testclock.Clock {
 	return testclock.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 }

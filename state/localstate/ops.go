@@ -53,6 +53,39 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 	})
 }
 
+// GetMany returns copies of the values of keys, read in one transaction:
+// nil for a missing or expired key.
+func (s *Store) GetMany(ctx context.Context, keys []string) ([][]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("getting %d keys: %w", len(keys), err)
+	}
+	out := make([][]byte, len(keys))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b, err := txBuckets(tx)
+		if err != nil {
+			return err
+		}
+		now := s.now().UnixNano()
+		for i, k := range keys {
+			if k == "" {
+				continue // never stored
+			}
+			v, _, ok, err := b.load([]byte(k), now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out[i] = append([]byte{}, v...)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("getting %d keys: %w", len(keys), err)
+	}
+	return out, nil
+}
+
 // SetMany stores every value of kvs under its key with ttl in one
 // transaction (one commit, one fsync).
 func (s *Store) SetMany(ctx context.Context, kvs map[string][]byte, ttl time.Duration) error {
@@ -175,10 +208,9 @@ func (s *Store) ReleaseLease(ctx context.Context, key, owner string) error {
 // after validating ctx, key and ttl. fn gets the time of the transaction
 // (taken once the write lock is held); an error from it rolls everything
 // back and is returned wrapped as "<what> <key>: ...", and callers must
-// then ignore whatever fn recorded in outer variables. Concurrent fsynced
-// updates are coalesced into one transaction (bolt.DB.Batch), so fn may
-// run more than once: it must only record results, never act outside the
-// transaction.
+// then ignore whatever fn recorded in outer variables. Concurrent updates
+// share transactions (see committer), so fn may run more than once: it
+// must only record results, never act outside the transaction.
 func (s *Store) update(ctx context.Context, what, key string, ttl time.Duration, fn func(b buckets, now time.Time) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s %s: %w", what, key, err)
@@ -189,7 +221,7 @@ func (s *Store) update(ctx context.Context, what, key string, ttl time.Duration,
 	if ttl < 0 {
 		return fmt.Errorf("%s %s: negative ttl %v", what, key, ttl)
 	}
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.writes.do(func(tx *bolt.Tx) error {
 		b, err := txBuckets(tx)
 		if err != nil {
 			return err

@@ -13,7 +13,11 @@ import (
 	"github.com/yuqing-dev/yuqing/state"
 )
 
-var _ state.Store = (*Store)(nil)
+var (
+	_ state.Store     = (*Store)(nil)
+	_ state.SetManyer = (*Store)(nil)
+	_ state.GetManyer = (*Store)(nil)
+)
 
 const (
 	// DefaultSweepInterval is the sweeper period when Options.SweepInterval
@@ -50,14 +54,15 @@ type Options struct {
 // concurrent use. Only one Store (in any process) can have a file open.
 //
 // Keys must be non-empty and at most 32760 bytes (bbolt's key limit minus
-// the expiry index prefix). Writes are serialised by bbolt and each costs an
-// fsync. The ctx of each method is checked before it starts; a bbolt
+// the expiry index prefix). Concurrent writes share transactions, and so
+// fsyncs (see committer). The ctx of each method is checked before it starts; a bbolt
 // transaction in progress cannot be interrupted.
 type Store struct {
-	db   *bolt.DB
-	path string
-	now  func() time.Time
-	log  *slog.Logger
+	db     *bolt.DB
+	writes *committer // every write but the sweeper's goes through it
+	path   string
+	now    func() time.Time
+	log    *slog.Logger
 
 	stop      chan struct{} // closed by Close to stop the sweeper
 	swept     chan struct{} // closed when the sweeper has returned
@@ -76,27 +81,19 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening local state %s: %w", path, err)
 	}
-	// Concurrent writes share one transaction and one fsync (bbolt's
-	// Batch); a lone writer waits at most this long for company. Without
-	// fsync there is little to share and a sequential writer (the alert
-	// windows: several writes per document and rule) must not wait: the
-	// batch then takes whoever arrives before its goroutine runs.
-	db.MaxBatchDelay = time.Millisecond
-	if opts.NoSync {
-		db.MaxBatchDelay = 0
-	}
 	db.NoSync = opts.NoSync
 	if err := db.Update(initLayout); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("initialising local state %s: %w", path, err)
 	}
 	s := &Store{
-		db:    db,
-		path:  path,
-		now:   opts.Now,
-		log:   opts.Logger,
-		stop:  make(chan struct{}),
-		swept: make(chan struct{}),
+		db:     db,
+		writes: &committer{db: db},
+		path:   path,
+		now:    opts.Now,
+		log:    opts.Logger,
+		stop:   make(chan struct{}),
+		swept:  make(chan struct{}),
 	}
 	if s.now == nil {
 		s.now = time.Now

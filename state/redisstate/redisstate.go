@@ -17,7 +17,11 @@ import (
 	"github.com/yuqing-dev/yuqing/state"
 )
 
-var _ state.Store = (*Store)(nil)
+var (
+	_ state.Store     = (*Store)(nil)
+	_ state.SetManyer = (*Store)(nil)
+	_ state.GetManyer = (*Store)(nil)
+)
 
 const (
 	// DefaultKeyPrefix is the prefix of every key when Config.KeyPrefix is
@@ -187,6 +191,32 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 		return fmt.Errorf("setting %s: %w", key, err)
 	}
 	return nil
+}
+
+// GetMany returns the values of keys with one MGET (one round trip): nil
+// for a missing or expired key.
+func (s *Store) GetMany(ctx context.Context, keys []string) ([][]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("getting %d keys: %w", len(keys), err)
+	}
+	out := make([][]byte, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	full := make([]string, len(keys))
+	for i, k := range keys {
+		full[i] = s.prefix + k
+	}
+	vs, err := s.client.MGet(ctx, full...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("getting %d keys: %w", len(keys), err)
+	}
+	for i, v := range vs {
+		if str, ok := v.(string); ok {
+			out[i] = append([]byte{}, str...)
+		}
+	}
+	return out, nil
 }
 
 // SetMany stores every value of kvs under its key with ttl in one

@@ -234,3 +234,42 @@ func testSetMany(t *testing.T, newStore NewStore) {
 		t.Fatalf("the key without ttl: %q, %v", v, err)
 	}
 }
+
+// testGetMany checks state.GetMany (the store's own GetMany when it has
+// one): values in the order asked, nil for missing and expired keys, an
+// empty value kept apart from a missing one.
+func testGetMany(t *testing.T, newStore NewStore) {
+	s := open(t, newStore)
+	ctx := context.Background()
+	a, b, empty, gone, missing := key(t, "a"), key(t, "b"), key(t, "empty"), key(t, "gone"), key(t, "missing")
+	start := time.Now()
+	for k, v := range map[string]string{a: "1", b: "2", empty: ""} {
+		if err := s.Set(ctx, k, []byte(v), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Set(ctx, gone, []byte("x"), ShortTTL); err != nil {
+		t.Fatal(err)
+	}
+	waitGone(t, "Set with ttl", start, ShortTTL, isGone(t, s, gone))
+	got, err := state.GetMany(ctx, s, []string{b, missing, a, gone, empty, a})
+	if err != nil {
+		t.Fatalf("GetMany: %v", err)
+	}
+	want := []string{"2", "<nil>", "1", "<nil>", "", "1"}
+	if len(got) != len(want) {
+		t.Fatalf("GetMany returned %d values for %d keys", len(got), len(want))
+	}
+	for i, v := range got {
+		s := string(v)
+		if v == nil {
+			s = "<nil>"
+		}
+		if s != want[i] {
+			t.Errorf("value %d = %q, want %q", i, s, want[i])
+		}
+	}
+	if got, err := state.GetMany(ctx, s, nil); err != nil || len(got) != 0 {
+		t.Errorf("GetMany of nothing = %v, %v", got, err)
+	}
+}

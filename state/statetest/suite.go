@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"OverwriteReplacesValueAndTTL", testOverwriteReplacesValueAndTTL},
 		{"SetTTLExpires", testSetTTLExpires},
 		{"SetManyRoundTripAndTTL", testSetMany},
+		{"GetManyInOrderNilWhenMissing", testGetMany},
 		{"Delete", testDelete},
 		{"KeysByPrefixSortedLiveOnly", testKeys},
 		{"SetNXFirstWins", testSetNXFirstWins},
