@@ -79,3 +79,68 @@ func testReplicas(t *testing.T, clock *testclock.Clock, s1, s2 state.Store) {
 		t.Errorf("a new term seen 40 times at once: %d firings, want 1", n)
 	}
 }
+
+// writeCounter counts the writes that reach a real store.
+type writeCounter struct {
+	state.Store
+	setNX, incr atomic.Int64
+}
+
+func (w *writeCounter) SetNX(ctx context.Context, k string, v []byte, ttl time.Duration) (bool, error) {
+	w.setNX.Add(1)
+	return w.Store.SetNX(ctx, k, v, ttl)
+}
+
+func (w *writeCounter) IncrBy(ctx context.Context, k string, d int64, ttl time.Duration) (int64, error) {
+	w.incr.Add(1)
+	return w.Store.IncrBy(ctx, k, d, ttl)
+}
+
+// Once a key has fired in its period, further events of the period only
+// count: the claim is remembered, not asked of the store again (it was
+// one SetNX per event, a write each). Another replica that finds the
+// claim taken remembers it too, and neither fires twice.
+func TestClaimRememberedAfterFiring(t *testing.T) {
+	clock := testclock.New(start)
+	st := openLocal(t, clock)
+	a, b := &writeCounter{Store: st}, &writeCounter{Store: st}
+	ra, rb := New(a, clock.Now, "w/"), New(b, clock.Now, "w/")
+	r := rule.Rule{ID: "freq", Type: rule.TypeFrequency, NumEvents: 3, Timeframe: dur("10m"), QueryKey: "cluster_id"}
+	ctx := context.Background()
+	fired := 0
+	for i := range 40 {
+		ev := Event{RuleID: r.ID, DocID: fmt.Sprint("d", i), Fields: map[string]string{"cluster_id": "c1"}}
+		e := ra
+		if i%2 == 1 {
+			e = rb
+		}
+		fs, err := e.Observe(ctx, r, ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fired += len(fs)
+		clock.Advance(time.Second)
+	}
+	if fired != 1 {
+		t.Errorf("fired %d times, want 1", fired)
+	}
+	// 38 events past the threshold: one claim each replica at most.
+	if n := a.setNX.Load() + b.setNX.Load(); n != 2 {
+		t.Errorf("%d claims asked of the store, want 2 (one per replica)", n)
+	}
+	if n := a.incr.Load() + b.incr.Load(); n != 40 {
+		t.Errorf("%d counter writes for 40 events", n)
+	}
+	// The next period claims again.
+	clock.Advance(10 * time.Minute)
+	for i := range 3 {
+		fs, err := ra.Observe(ctx, r, Event{RuleID: r.ID, DocID: fmt.Sprint("e", i), Fields: map[string]string{"cluster_id": "c1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fired += len(fs)
+	}
+	if fired != 2 {
+		t.Errorf("fired %d times over two periods, want 2", fired)
+	}
+}

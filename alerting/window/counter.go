@@ -3,6 +3,7 @@ package window
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"time"
@@ -55,20 +56,25 @@ func (e *Evaluator) keepEvidence(ctx context.Context, s series, b, n int64, docI
 	return e.store.Set(ctx, s.evidence(b, n), []byte(docID), s.keep)
 }
 
-// count sums the window of Buckets buckets ending with bucket last.
+// count sums the window of Buckets buckets ending with bucket last, read
+// at once (one store round trip).
 func (e *Evaluator) count(ctx context.Context, s series, last int64) (int64, error) {
-	var sum int64
+	keys := make([]string, 0, Buckets)
 	for b := last - Buckets + 1; b <= last; b++ {
-		v, err := e.store.Get(ctx, s.at(b))
-		if errors.Is(err, state.ErrNotFound) {
+		keys = append(keys, s.at(b))
+	}
+	vs, err := state.GetMany(ctx, e.store, keys)
+	if err != nil {
+		return 0, err
+	}
+	var sum int64
+	for i, v := range vs {
+		if v == nil {
 			continue
-		}
-		if err != nil {
-			return 0, err
 		}
 		n, err := strconv.ParseInt(string(v), 10, 64)
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("reading %s: %w", keys[i], err)
 		}
 		sum += n
 	}
@@ -110,25 +116,30 @@ func (e *Evaluator) addDistinct(ctx context.Context, s series, now time.Time, va
 }
 
 // docIDs collects up to MaxEvidence doc ids of the window ending with
-// bucket last, newest bucket first, after first (the doc that fired).
+// bucket last, newest bucket first, after first (the doc that fired). The
+// evidence of every bucket is read at once.
 func (e *Evaluator) docIDs(ctx context.Context, s series, last int64, first string) ([]string, error) {
 	out := []string{}
 	seen := map[string]bool{}
 	if first != "" {
 		out, seen[first] = append(out, first), true
 	}
-	for b := last; b > last-Buckets && len(out) < MaxEvidence; b-- {
-		for n := int64(1); n <= evidencePerBucket && len(out) < MaxEvidence; n++ {
-			v, err := e.store.Get(ctx, s.evidence(b, n))
-			if errors.Is(err, state.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return out, err
-			}
-			if id := string(v); !seen[id] {
-				out, seen[id] = append(out, id), true
-			}
+	keys := make([]string, 0, Buckets*evidencePerBucket)
+	for b := last; b > last-Buckets; b-- {
+		for n := int64(1); n <= evidencePerBucket; n++ {
+			keys = append(keys, s.evidence(b, n))
+		}
+	}
+	vs, err := state.GetMany(ctx, e.store, keys)
+	if err != nil {
+		return out, err
+	}
+	for _, v := range vs {
+		if len(out) >= MaxEvidence {
+			break
+		}
+		if id := string(v); v != nil && !seen[id] {
+			out, seen[id] = append(out, id), true
 		}
 	}
 	return out, nil

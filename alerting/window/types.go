@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/yuqing-dev/yuqing/alerting/rule"
+	"github.com/yuqing-dev/yuqing/state"
 )
 
 // candidate is a condition that holds; it becomes a Firing once its claim
@@ -100,14 +101,18 @@ func (e *Evaluator) seenKeys(ctx context.Context, r rule.Rule) (map[string]time.
 	if err != nil {
 		return nil, err
 	}
+	vs, err := state.GetMany(ctx, e.store, names)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[string]time.Time, len(names))
-	for _, name := range names {
+	for i, name := range names {
 		key, err := url.PathUnescape(strings.TrimPrefix(name, prefix))
 		if err != nil {
 			continue // not ours
 		}
-		v, err := e.store.Get(ctx, name)
-		if err != nil {
+		v := vs[i]
+		if v == nil {
 			continue // expired since Keys
 		}
 		n, err := strconv.ParseInt(string(v), 10, 64)

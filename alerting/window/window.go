@@ -75,15 +75,17 @@ type Evaluator struct {
 	now    func() time.Time
 	prefix string
 
-	mu     sync.Mutex
-	marked map[string]mark // store key → what this replica last read or wrote there
+	mu      sync.Mutex
+	marked  map[string]mark      // store key → what this replica last read or wrote there
+	claimed map[string]time.Time // claim name → until when it is known taken
 }
 
 // mark is a cached first-seen time and when this replica last refreshed
 // the key's ttl.
 type mark struct{ first, refreshed time.Time }
 
-// maxMarked bounds the cache of first-seen times; it is cleared when full.
+// maxMarked bounds the caches of first-seen times and of claims; each is
+// cleared when full.
 const maxMarked = 100_000
 
 // New returns an Evaluator over store. clock gives the current time
@@ -92,7 +94,7 @@ func New(store state.Store, clock func() time.Time, prefix string) *Evaluator {
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Evaluator{store: store, now: clock, prefix: prefix, marked: map[string]mark{}}
+	return &Evaluator{store: store, now: clock, prefix: prefix, marked: map[string]mark{}, claimed: map[string]time.Time{}}
 }
 
 // Observe records ev for rule r and returns the firings it causes now.
@@ -181,9 +183,31 @@ func (e *Evaluator) key(parts ...string) string {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // once reports whether this call is the first, across replicas, to claim
-// name; the claim lasts ttl.
+// name; the claim lasts ttl. A claim this replica has seen taken (by
+// itself or another) is remembered until ttl from then, and answered
+// without a store write: once a busy key has fired, each further event of
+// its period costs nothing here. The store's claim may expire before the
+// remembered one (it was taken earlier), but claims are named after their
+// period (claimFor) and outlive it, so by then no event asks for it.
 func (e *Evaluator) once(ctx context.Context, name string, ttl time.Duration) (bool, error) {
-	return e.store.SetNX(ctx, name, []byte("1"), ttl)
+	now := e.now()
+	e.mu.Lock()
+	until, taken := e.claimed[name]
+	e.mu.Unlock()
+	if taken && now.Before(until) {
+		return false, nil
+	}
+	ok, err := e.store.SetNX(ctx, name, []byte("1"), ttl)
+	if err != nil {
+		return false, err
+	}
+	e.mu.Lock()
+	if len(e.claimed) >= maxMarked {
+		clear(e.claimed)
+	}
+	e.claimed[name] = now.Add(ttl)
+	e.mu.Unlock()
+	return ok, nil
 }
 
 // firstSeen returns the time stored at key, storing now there when the
