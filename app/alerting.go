@@ -176,25 +176,79 @@ func (a *App) newAlerting() (*alerting, error) {
 // crash (at-least-once): the alert it raises is then updated, not created
 // twice, and its notification ids are the same, so a redelivered batch
 // sends nothing twice and queues what the crash left unqueued.
+//
+// The docs of a batch are observed concurrently (observeWorkers): each
+// observation is a few state reads and writes, and concurrent writes share
+// transactions (local store) or overlap their round trips (Redis). The
+// windows count atomically in the store, as they do across replicas; the
+// firings are then raised in the order of the docs.
 func (al *alerting) handler() handler {
 	return func(ctx context.Context, msgs []bus.Message) error {
-		var b raiseBatch
-		for _, m := range msgs {
+		docs := make([]*analysis.Doc, len(msgs))
+		for i, m := range msgs {
 			var d analysis.Doc
 			if err := json.Unmarshal(m.Value, &d); err != nil || d.ID == "" {
 				al.log.ErrorContext(ctx, "alert stage: skipping undecodable doc", "offset", m.Offset, "err", err)
 				continue
 			}
-			fs, err := al.eng.Load().Observe(ctx, &d)
-			if err != nil {
-				return err
+			docs[i] = &d
+		}
+		eng := al.eng.Load()
+		firings := make([][]engine.Firing, len(docs))
+		if err := forEach(ctx, len(docs), observeWorkers, func(ctx context.Context, i int) error {
+			if docs[i] == nil {
+				return nil
 			}
+			fs, err := eng.Observe(ctx, docs[i])
+			firings[i] = fs
+			return err
+		}); err != nil {
+			return err
+		}
+		var b raiseBatch
+		for i, fs := range firings {
 			for _, f := range fs {
-				b.add(f.Rule, al.incoming(f, &d))
+				b.add(f.Rule, al.incoming(f, docs[i]))
 			}
 		}
 		return b.raise(ctx, al.raiseIncoming)
 	}
+}
+
+// observeWorkers is how many docs of a batch are observed at once.
+const observeWorkers = 8
+
+// forEach calls fn for 0..n-1 on up to workers goroutines and returns the
+// first error (the other calls are then cancelled through their ctx), or
+// ctx's error when it ended before every call was made.
+func forEach(ctx context.Context, n, workers int, fn func(context.Context, int) error) error {
+	inner, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		next  atomic.Int64
+		wg    sync.WaitGroup
+		once  sync.Once
+		first error
+	)
+	for range min(workers, n) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				if err := inner.Err(); err != nil {
+					once.Do(func() { first = err })
+					return
+				}
+				if err := fn(inner, i); err != nil {
+					once.Do(func() { first = err; cancel() })
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if first == nil {
+		first = ctx.Err()
+	}
+	return first
 }
 
 // raiseWorkers is how many incidents of a batch are raised at once. Each
@@ -221,25 +275,14 @@ func (b *raiseBatch) raise(ctx context.Context, fn func(context.Context, rule.Ru
 		i := int(h.Sum32() % uint32(len(lanes)))
 		lanes[i] = append(lanes[i], p)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg    sync.WaitGroup
-		once  sync.Once
-		first error
-	)
-	for _, lane := range lanes {
-		wg.Go(func() {
-			for _, p := range lane {
-				if err := fn(ctx, p.rule, p.in); err != nil {
-					once.Do(func() { first = err; cancel() })
-					return
-				}
+	return forEach(ctx, len(lanes), len(lanes), func(ctx context.Context, i int) error {
+		for _, p := range lanes[i] {
+			if err := fn(ctx, p.rule, p.in); err != nil {
+				return err
 			}
-		})
-	}
-	wg.Wait()
-	return first
+		}
+		return nil
+	})
 }
 
 // raiseBatch merges the matches of one incident (rule and fingerprint)

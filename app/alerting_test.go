@@ -1,8 +1,11 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,4 +82,52 @@ func TestRaiseBatchMergesOneIncident(t *testing.T) {
 	if b.order[1].in.Matches != 1 || b.order[2].in.DocIDs[0] != "d5" {
 		t.Errorf("others: %+v", b.order[1:])
 	}
+}
+
+func TestForEach(t *testing.T) {
+	ctx := context.Background()
+	t.Run("every index once", func(t *testing.T) {
+		var calls [100]atomic.Int32
+		if err := forEach(ctx, len(calls), 8, func(_ context.Context, i int) error {
+			calls[i].Add(1)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range calls {
+			if n := calls[i].Load(); n != 1 {
+				t.Errorf("index %d called %d times", i, n)
+			}
+		}
+		if err := forEach(ctx, 0, 8, func(context.Context, int) error { return errors.New("called") }); err != nil {
+			t.Errorf("no work: %v", err)
+		}
+	})
+	t.Run("first error stops the rest", func(t *testing.T) {
+		boom := errors.New("boom")
+		var made atomic.Int32
+		err := forEach(ctx, 1000, 4, func(ctx context.Context, i int) error {
+			made.Add(1)
+			if i == 10 {
+				return boom
+			}
+			<-time.After(time.Millisecond)
+			return ctx.Err()
+		})
+		if !errors.Is(err, boom) {
+			t.Errorf("err = %v, want boom", err)
+		}
+		if n := made.Load(); n >= 1000 {
+			t.Errorf("all %d calls made after an error", n)
+		}
+	})
+	t.Run("a cancelled ctx is an error, not a finished batch", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		var made atomic.Int32
+		err := forEach(cctx, 10, 4, func(context.Context, int) error { made.Add(1); return nil })
+		if !errors.Is(err, context.Canceled) || made.Load() != 0 {
+			t.Errorf("err = %v after %d calls, want context.Canceled and none", err, made.Load())
+		}
+	})
 }
