@@ -142,6 +142,7 @@ func BenchmarkWrites(b *testing.B) {
 				name := fmt.Sprintf("fsync=%t/goroutines-per-cpu=%d/%s", sync, par, how)
 				b.Run(name, func(b *testing.B) {
 					db := openBolt(b, !sync)
+					db.MaxBatchDelay = time.Millisecond
 					if !sync {
 						db.MaxBatchDelay = 0
 					}
