@@ -1,0 +1,75 @@
+package testkafka
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+func TestMain(m *testing.M) {
+	ServeIfChild()
+	os.Exit(m.Run())
+}
+
+// TestStartProcessKillRestart writes records to a broker process, SIGKILLs
+// it, starts it again from the same directory and reads every record back
+// once: what a killed broker acknowledged survives it.
+func TestStartProcessKillRestart(t *testing.T) {
+	b := StartProcess(t, t.TempDir(), freePort(t))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	// Created explicitly, as the application does: kfake does not save a
+	// topic that a Metadata request auto-creates until a clean shutdown,
+	// so after a crash it would be gone.
+	client := &kafka.Client{Addr: kafka.TCP(b.Addr())}
+	resp, err := client.CreateTopics(ctx, &kafka.CreateTopicsRequest{
+		Topics: []kafka.TopicConfig{{Topic: "crash", NumPartitions: 1, ReplicationFactor: 1}}})
+	if err != nil {
+		t.Fatalf("creating topic: %v", err)
+	}
+	if err := resp.Errors["crash"]; err != nil {
+		t.Fatalf("creating topic: %v", err)
+	}
+	w := &kafka.Writer{Addr: kafka.TCP(b.Addr()), Topic: "crash", RequiredAcks: kafka.RequireAll, BatchTimeout: time.Millisecond}
+	const n = 100
+	for i := range n {
+		if err := w.WriteMessages(ctx, kafka.Message{Value: fmt.Appendf(nil, "%d", i)}); err != nil {
+			t.Fatalf("writing record %d: %v", i, err)
+		}
+	}
+	w.Close()
+
+	b.Kill()
+	b.Restart()
+
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{b.Addr()}, Topic: "crash", Partition: 0, MaxWait: 100 * time.Millisecond})
+	defer r.Close()
+	seen := map[string]int{}
+	for i := range n {
+		m, err := r.ReadMessage(ctx)
+		if err != nil {
+			t.Fatalf("reading record %d of %d after the restart: %v", i, n, err)
+		}
+		seen[string(m.Value)]++
+	}
+	for i := range n {
+		if c := seen[fmt.Sprint(i)]; c != 1 {
+			t.Errorf("record %d read %d times", i, c)
+		}
+	}
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
