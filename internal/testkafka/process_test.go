@@ -18,7 +18,8 @@ func TestMain(m *testing.M) {
 
 // TestStartProcessKillRestart writes records to a broker process, SIGKILLs
 // it, starts it again from the same directory and reads every record back
-// once: what a killed broker acknowledged survives it.
+// once, and finds a consumer group's committed offset: what a killed
+// broker acknowledged survives it.
 func TestStartProcessKillRestart(t *testing.T) {
 	b := StartProcess(t, t.TempDir(), freePort(t))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -27,7 +28,7 @@ func TestStartProcessKillRestart(t *testing.T) {
 	// Created explicitly, as the application does: kfake does not save a
 	// topic that a Metadata request auto-creates until a clean shutdown,
 	// so after a crash it would be gone.
-	client := &kafka.Client{Addr: kafka.TCP(b.Addr())}
+	client := &kafka.Client{Addr: kafka.TCP(b.Addr()), Transport: &kafka.Transport{}}
 	resp, err := client.CreateTopics(ctx, &kafka.CreateTopicsRequest{
 		Topics: []kafka.TopicConfig{{Topic: "crash", NumPartitions: 1, ReplicationFactor: 1}}})
 	if err != nil {
@@ -44,9 +45,29 @@ func TestStartProcessKillRestart(t *testing.T) {
 		}
 	}
 	w.Close()
+	// A committed consumer offset must survive too, or a restarted
+	// consumer would read again from an older offset.
+	commit, err := client.OffsetCommit(ctx, &kafka.OffsetCommitRequest{GroupID: "g", GenerationID: -1,
+		Topics: map[string][]kafka.OffsetCommit{"crash": {{Partition: 0, Offset: 60}}}})
+	if err != nil {
+		t.Fatalf("committing an offset: %v", err)
+	}
+	if p := commit.Topics["crash"]; len(p) != 1 || p[0].Error != nil {
+		t.Fatalf("committing an offset: %+v", commit.Topics)
+	}
 
 	b.Kill()
 	b.Restart()
+
+	// A new client: the old one's pooled connection died with the broker.
+	client = &kafka.Client{Addr: kafka.TCP(b.Addr()), Transport: &kafka.Transport{}}
+	fetched, err := client.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: "g", Topics: map[string][]int{"crash": {0}}})
+	if err != nil {
+		t.Fatalf("fetching the committed offset after the restart: %v", err)
+	}
+	if p := fetched.Topics["crash"]; len(p) != 1 || p[0].CommittedOffset != 60 {
+		t.Errorf("committed offset after the restart: %+v, want 60", fetched.Topics["crash"])
+	}
 
 	r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{b.Addr()}, Topic: "crash", Partition: 0, MaxWait: 100 * time.Millisecond})
 	defer r.Close()
