@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"encoding/json" // omitzero: ingested_at is the server's to set
 	"errors"
@@ -9,17 +8,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
-	"github.com/yuqing-dev/yuqing/bus"
-	"github.com/yuqing-dev/yuqing/bus/kafkabus"
 	"github.com/yuqing-dev/yuqing/ingest"
 	"github.com/yuqing-dev/yuqing/internal/probe"
 	"github.com/yuqing-dev/yuqing/internal/synth"
@@ -52,36 +46,6 @@ type LoadOptions struct {
 	// discards.
 	Progress      io.Writer
 	ProgressEvery time.Duration
-}
-
-// Percentiles summarise latencies in milliseconds; Missing counts
-// markers never observed before the drain timeout.
-type Percentiles struct {
-	N       int     `json:"n"`
-	Missing int     `json:"missing"`
-	P50     float64 `json:"p50_ms"`
-	P90     float64 `json:"p90_ms"`
-	P99     float64 `json:"p99_ms"`
-	Max     float64 `json:"max_ms"`
-}
-
-func (p Percentiles) String() string {
-	if p.N == 0 {
-		return "n/a"
-	}
-	return fmt.Sprintf("%.0f/%.0f/%.0f ms", p.P50, p.P90, p.P99)
-}
-
-func percentiles(ds []time.Duration, missing int) Percentiles {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	p := Percentiles{N: len(s), Missing: missing}
-	if len(s) == 0 {
-		return p
-	}
-	at := func(q int) float64 { return msOf(s[min(len(s)-1, (len(s)*q+99)/100-1)]) }
-	p.P50, p.P90, p.P99, p.Max = at(50), at(90), at(99), msOf(s[len(s)-1])
-	return p
 }
 
 // LoadReport is what one load run measured.
@@ -126,134 +90,6 @@ func (p *pacer) Due(elapsed time.Duration) int {
 	}
 	p.issued += n * int64(p.batch)
 	return int(n)
-}
-
-// sink delivers a batch of posts; refused means "not accepted, retry
-// after retry" (HTTP 503), any other failure is an error.
-type sink interface {
-	Send(ctx context.Context, posts []ingest.Post) (refused bool, retry time.Duration, err error)
-	Close() error
-}
-
-// apiSink posts NDJSON to an ingest API.
-type apiSink struct {
-	url    string
-	client *http.Client
-}
-
-func (s apiSink) Send(ctx context.Context, posts []ingest.Post) (bool, time.Duration, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	for _, p := range posts {
-		p.IngestedAt = time.Time{} // the server's to set
-		if err := enc.Encode(p); err != nil {
-			return false, 0, err
-		}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, &b)
-	if err != nil {
-		return false, 0, err
-	}
-	req.Header.Set("Content-Type", "application/x-ndjson")
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return false, 0, fmt.Errorf("ingest request: %w", err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	switch resp.StatusCode {
-	case http.StatusAccepted:
-		return false, 0, nil
-	case http.StatusServiceUnavailable:
-		secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-		return true, time.Duration(max(secs, 1)) * time.Second, nil
-	}
-	return false, 0, fmt.Errorf("ingest answered %s: %.400s", resp.Status, body)
-}
-
-func (s apiSink) Close() error { s.client.CloseIdleConnections(); return nil }
-
-// kafkaSink writes posts to the raw topic the way the ingest API does:
-// the JSON of ingest.Post keyed by id, stamped with the schema version,
-// acknowledged by all in-sync replicas.
-type kafkaSink struct{ w *kafka.Writer }
-
-func newKafkaSink(brokers []string, topic string, batch int) kafkaSink {
-	return kafkaSink{&kafka.Writer{Addr: kafka.TCP(brokers...), Topic: topic, Balancer: &kafka.Hash{},
-		RequiredAcks: kafka.RequireAll, BatchTimeout: 2 * time.Millisecond, BatchSize: batch}}
-}
-
-func (s kafkaSink) Send(ctx context.Context, posts []ingest.Post) (bool, time.Duration, error) {
-	now := time.Now().UTC()
-	msgs := make([]kafka.Message, len(posts))
-	hdr := []kafka.Header{{Key: kafkabus.SchemaHeader, Value: []byte(strconv.Itoa(bus.SchemaVersion))}}
-	for i, p := range posts {
-		p.IngestedAt = now
-		v, err := json.Marshal(p)
-		if err != nil {
-			return false, 0, err
-		}
-		msgs[i] = kafka.Message{Key: []byte(p.ID), Value: v, Time: now, Headers: hdr}
-	}
-	if err := s.w.WriteMessages(ctx, msgs...); err != nil {
-		return false, 0, fmt.Errorf("writing to the raw topic: %w", err)
-	}
-	return false, 0, nil
-}
-
-func (s kafkaSink) Close() error { return s.w.Close() }
-
-// markers tracks probe posts from the moment they were accepted to the
-// moment they were observed (searchable, or alerted).
-type markers struct {
-	mu    sync.Mutex
-	sent  map[string]time.Time
-	found map[string]time.Duration
-}
-
-func newMarkers() *markers {
-	return &markers{sent: map[string]time.Time{}, found: map[string]time.Duration{}}
-}
-
-func (m *markers) Sent(key string, at time.Time) {
-	m.mu.Lock()
-	m.sent[key] = at
-	m.mu.Unlock()
-}
-
-// Found records key as observed at; the first observation counts.
-func (m *markers) Found(key string, at time.Time) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if t, ok := m.sent[key]; ok {
-		if _, done := m.found[key]; !done {
-			m.found[key] = at.Sub(t)
-		}
-	}
-}
-
-// Outstanding returns up to n keys sent and not yet found, oldest first.
-func (m *markers) Outstanding(n int) []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []string
-	for k := range m.sent {
-		if _, ok := m.found[k]; !ok {
-			out = append(out, k)
-		}
-	}
-	slices.SortFunc(out, func(a, b string) int { return m.sent[a].Compare(m.sent[b]) })
-	return out[:min(n, len(out))]
-}
-
-func (m *markers) Result() Percentiles {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	ds := make([]time.Duration, 0, len(m.found))
-	for _, d := range m.found {
-		ds = append(ds, d)
-	}
-	return percentiles(ds, len(m.sent)-len(m.found))
 }
 
 // loadRun is the state of one Load call.
@@ -616,44 +452,4 @@ func (r *loadRun) drain(ctx context.Context, indexed0, sent int) (time.Time, err
 		}
 	}
 	return drainedAt, nil
-}
-
-// WriteLoadTable prints reps as a table, then, per rate, each system's
-// throughput and median latencies relative to the first system loaded at
-// that rate (embedded, when LoadBench ran it first).
-func WriteLoadTable(w io.Writer, reps []LoadReport) {
-	fmt.Fprintf(w, "%-15s %6s %8s %10s %8s %22s %22s %6s %10s\n",
-		"system", "rate", "sent/s", "indexed/s", "drain", "searchable p50/p90/p99", "alert p50/p90/p99", "503s", "peak RSS")
-	for _, r := range reps {
-		drain := "timeout"
-		if r.DrainSeconds >= 0 {
-			drain = fmt.Sprintf("%.1fs", r.DrainSeconds)
-		}
-		var rss int64
-		for _, v := range r.PeakRSS {
-			rss += v
-		}
-		fmt.Fprintf(w, "%-15s %6d %8.0f %10.0f %8s %22s %22s %6d %7.0f MB\n", r.System, r.Rate, r.SentRate, r.Throughput,
-			drain, r.Searchable, r.Alert, r.Refusals, float64(rss)/(1<<20))
-		if r.Searchable.Missing+r.Alert.Missing > 0 {
-			fmt.Fprintf(w, "%-15s %6s   markers never observed: %d searchable, %d alert\n", "", "", r.Searchable.Missing, r.Alert.Missing)
-		}
-	}
-	first := map[int]LoadReport{}
-	for _, r := range reps {
-		b, ok := first[r.Rate]
-		if !ok {
-			first[r.Rate] = r
-			continue
-		}
-		fmt.Fprintf(w, "%s / %s at %d/s: indexed/s %.2f, searchable p50 %.2f, alert p50 %.2f\n", r.System, b.System, r.Rate,
-			ratio(r.Throughput, b.Throughput), ratio(r.Searchable.P50, b.Searchable.P50), ratio(r.Alert.P50, b.Alert.P50))
-	}
-}
-
-func ratio(a, b float64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return a / b
 }
