@@ -1,38 +1,19 @@
 package logbus_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/yuqing-dev/yuqing/bus/logbus"
+	"github.com/yuqing-dev/yuqing/internal/syncbuf"
 )
 
 // Crash recovery: what a crash in the middle of a write, or a bad disk,
 // leaves in segment files.
-
-// logBuffer collects log output for assertions.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
 
 func TestTornTail(t *testing.T) {
 	// A record as the log frames it, to append half of it.
@@ -63,7 +44,7 @@ func TestTornTail(t *testing.T) {
 			rec := lastRecord(t, whole)
 			appendFile(t, last, tc.tail(rec))
 
-			logs := &logBuffer{}
+			logs := &syncbuf.Buffer{}
 			b = open(t, dir, logbus.Options{Sync: true, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 			if !strings.Contains(logs.String(), "bytes_dropped") || !strings.Contains(logs.String(), last) {
 				t.Errorf("recovery was not logged with the segment and bytes dropped: %q", logs.String())
@@ -149,7 +130,7 @@ func TestBitFlipInLastRecord(t *testing.T) {
 	}
 	flipBit(t, last, info.Size()-3) // inside the value of record 9
 
-	logs := &logBuffer{}
+	logs := &syncbuf.Buffer{}
 	b = open(t, dir, logbus.Options{Sync: true, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if !strings.Contains(logs.String(), "checksum") || !strings.Contains(logs.String(), "offset=9") {
 		t.Errorf("bit flip was not logged as a checksum failure at offset 9: %q", logs.String())

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/yuqing-dev/yuqing/internal/probe"
+	"github.com/yuqing-dev/yuqing/internal/syncbuf"
 )
 
 // TestMain lets the test binary act as the yuqing binary, so the crash
@@ -33,28 +34,10 @@ type server struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	base string
-	log  *logBuffer
+	log  *syncbuf.Buffer
 	// done is closed when the process has exited; err is then its status.
 	done chan struct{}
 	err  error
-}
-
-// logBuffer collects a child's output; tests read it while it runs.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func freeAddr(t *testing.T) string {
@@ -70,7 +53,7 @@ func startServer(t *testing.T, dataDir, addr string, extra ...string) *server {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"serve", "--data", dataDir, "--http", addr}, extra...)...)
 	cmd.Env = append(os.Environ(), "YUQING_TEST_MAIN=1")
-	log := &logBuffer{}
+	log := &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -316,19 +314,7 @@ func indexFile(ctx context.Context, ix *index.Index, path string, batch int, rep
 func peakRSS() int64 { return procStatus("VmHWM:") }
 
 // procStatus reads a kB field of /proc/self/status, in bytes.
-func procStatus(field string) int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, field); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
+func procStatus(field string) int64 { return procStatusOf("self", field) }
 
 // sampleMemory records the peaks of anonymous RSS and Go heap every 250 ms
 // until the returned func is called (more than once is fine).

@@ -1,7 +1,6 @@
 package testkafka
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/yuqing-dev/yuqing/internal/syncbuf"
 )
 
 // A broker in a child process: a test that must crash Kafka (SIGKILL, no
@@ -95,7 +96,7 @@ type Broker struct {
 	t    testing.TB
 	dir  string
 	port int
-	out  *syncBuffer // output of every child started, in order
+	out  *syncbuf.Buffer // output of every child started, in order
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -113,7 +114,7 @@ type Broker struct {
 // logged.
 func StartProcess(t testing.TB, dataDir string, port int) *Broker {
 	t.Helper()
-	b := &Broker{t: t, dir: dataDir, port: port, out: &syncBuffer{}}
+	b := &Broker{t: t, dir: dataDir, port: port, out: &syncbuf.Buffer{}}
 	t.Cleanup(func() {
 		b.Kill()
 		if t.Failed() {
@@ -216,31 +217,3 @@ func (b *Broker) start() {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-
-// syncBuffer is a bytes.Buffer safe for the child's output copier and the
-// test to use at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Len()
-}
-
-// From returns what was written from byte offset i on.
-func (s *syncBuffer) From(i int) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return string(s.buf.Bytes()[i:])
-}
-
-func (s *syncBuffer) String() string { return s.From(0) }

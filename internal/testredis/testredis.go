@@ -2,7 +2,6 @@ package testredis
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -13,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/yuqing-dev/yuqing/internal/syncbuf"
 )
 
 const (
@@ -135,7 +136,7 @@ func StartServer(t testing.TB) *Server {
 type server struct {
 	addr    string
 	cmd     *exec.Cmd
-	out     *syncBuffer
+	out     *syncbuf.Buffer
 	exited  chan struct{} // closed once cmd.Wait has returned
 	waitErr error         // cmd.Wait's result; read only after exited
 }
@@ -146,7 +147,7 @@ type server struct {
 func start(bin, dir string, port int) (*server, error) {
 	srv := &server{
 		addr:   net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
-		out:    &syncBuffer{},
+		out:    &syncbuf.Buffer{},
 		exited: make(chan struct{}),
 	}
 	srv.cmd = exec.Command(bin,
@@ -256,23 +257,4 @@ func ping(addr string) error {
 		return fmt.Errorf("PING answered %q", got)
 	}
 	return nil
-}
-
-// syncBuffer collects the server's output from the goroutines os/exec
-// copies it with.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
