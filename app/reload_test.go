@@ -1,16 +1,15 @@
 package app
 
 import (
-	"bytes"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/yuqing-dev/yuqing/api"
 	"github.com/yuqing-dev/yuqing/configs"
+	"github.com/yuqing-dev/yuqing/internal/syncbuf"
 )
 
 func TestReloadThroughTheAPI(t *testing.T) {
@@ -88,26 +87,8 @@ func strs(v any) []string {
 	return out
 }
 
-// syncBuf is a goroutine-safe log sink.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestRequestIDsInResponsesAndLogs(t *testing.T) {
-	var logs syncBuf
+	var logs syncbuf.Buffer
 	log := slog.New(api.LogHandler(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	s := startAppWith(t, embeddedConfig(t), Options{Logger: log})
 	req, _ := newRequest("GET", s.base+"/api/v1/search?q=(", map[string]string{api.RequestIDHeader: "req-42"})
