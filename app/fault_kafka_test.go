@@ -7,6 +7,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/yuqing-dev/yuqing/internal/freeport"
 	"github.com/yuqing-dev/yuqing/internal/testkafka"
 	"github.com/yuqing-dev/yuqing/internal/testredis"
 )
@@ -18,7 +19,7 @@ import (
 // every acknowledged post is searchable once afterwards. It always runs on
 // kfake, even with YUQING_TEST_KAFKA set: it needs to stop the broker.
 func TestFaultKafkaBrokerRestart(t *testing.T) {
-	dir, port := t.TempDir(), freePort(t)
+	dir, port := t.TempDir(), freeport.ForTest(t)
 	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DataDir(dir), kfake.Ports(port)}
 	c, err := kfake.NewCluster(opts...)
 	if err != nil {
@@ -61,7 +62,7 @@ func TestFaultKafkaBrokerRestart(t *testing.T) {
 // batch is still on its way through the pipeline (the test logs how many
 // acknowledged posts were not searchable yet when the broker died).
 func TestFaultKafkaBrokerKilled(t *testing.T) {
-	b := testkafka.StartProcess(t, t.TempDir(), freePort(t))
+	b := testkafka.StartProcess(t, t.TempDir(), freeport.ForTest(t))
 	cfg := distributedConfig(t, []string{b.Addr()}, testredis.Start(t))
 	s := startApp(t, cfg)
 

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/segmentio/encoding/json"
+
+	"github.com/yuqing-dev/yuqing/internal/freeport"
 )
 
 // TestKill9LosesNoAlert kills `yuqing serve` with SIGKILL while posts that
@@ -78,7 +80,7 @@ receivers: [hook]
 		}
 		batches = append(batches, b.Bytes())
 	}
-	data, addr := filepath.Join(dir, "data"), freeAddr(t)
+	data, addr := filepath.Join(dir, "data"), freeport.AddrForTest(t)
 	s := startServer(t, data, addr, "--config", cfgPath)
 	var killed atomic.Bool
 	acked := sendAll(s.base, batches, func(n int) {

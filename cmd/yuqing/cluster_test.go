@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yuqing-dev/yuqing/internal/freeport"
 	"github.com/yuqing-dev/yuqing/internal/testkafka"
 	"github.com/yuqing-dev/yuqing/internal/testredis"
 )
@@ -71,7 +72,7 @@ group_wait: 0s
 realert: 1h
 receivers: [hook]
 `), 0o644)
-	idxAddr := freeAddr(t)
+	idxAddr := freeport.AddrForTest(t)
 	suffix := strconv.FormatInt(time.Now().UnixNano(), 36)
 	cfgPath := filepath.Join(dir, "cluster.yaml")
 	os.WriteFile(cfgPath, []byte(fmt.Sprintf(`bus:
@@ -95,10 +96,10 @@ receivers:
 		return startServer(t, filepath.Join(dir, name), addr, "--config", cfgPath, "--roles", roles)
 	}
 	idx := start("index", idxAddr, "index")
-	an1 := start("analyze-1", freeAddr(t), "analyze")
-	an2 := start("analyze-2", freeAddr(t), "analyze")
-	start("alert", freeAddr(t), "alert")
-	api := start("api", freeAddr(t), "api,collect")
+	an1 := start("analyze-1", freeport.AddrForTest(t), "analyze")
+	an2 := start("analyze-2", freeport.AddrForTest(t), "analyze")
+	start("alert", freeport.AddrForTest(t), "alert")
+	api := start("api", freeport.AddrForTest(t), "api,collect")
 
 	// Warm up until both replicas hold partitions (both have analysed
 	// something), so the kill takes work away from a live member.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/yuqing-dev/yuqing/bus/logbus"
+	"github.com/yuqing-dev/yuqing/internal/freeport"
 )
 
 // TestKill9CollectorsLoseAndDuplicateNothing kills `yuqing serve` with
@@ -66,7 +67,7 @@ sources:
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	addr := freeAddr(t)
+	addr := freeport.AddrForTest(t)
 	s := startServer(t, data, addr, "--config", cfgPath)
 	deadline := time.Now().Add(120 * time.Second)
 	indexed := 0

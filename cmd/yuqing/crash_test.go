@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yuqing-dev/yuqing/internal/freeport"
 	"github.com/yuqing-dev/yuqing/internal/probe"
 	"github.com/yuqing-dev/yuqing/internal/syncbuf"
 )
@@ -38,15 +38,6 @@ type server struct {
 	// done is closed when the process has exited; err is then its status.
 	done chan struct{}
 	err  error
-}
-
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func startServer(t *testing.T, dataDir, addr string, extra ...string) *server {
@@ -191,7 +182,7 @@ func TestKill9LosesNoAcknowledgedPost(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills a server process")
 	}
-	data, addr := t.TempDir(), freeAddr(t)
+	data, addr := t.TempDir(), freeport.AddrForTest(t)
 	s := startServer(t, data, addr)
 	batches := crashPosts(10000)
 	var killed atomic.Bool
@@ -230,7 +221,7 @@ func TestSIGTERMDrainsInFlight(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a server process")
 	}
-	data, addr := t.TempDir(), freeAddr(t)
+	data, addr := t.TempDir(), freeport.AddrForTest(t)
 	s := startServer(t, data, addr)
 	var stopped atomic.Bool
 	acked := sendAll(s.base, crashPosts(5000), func(n int) {

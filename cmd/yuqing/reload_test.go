@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/yuqing-dev/yuqing/internal/freeport"
 )
 
 // SIGHUP re-reads the config file: a broken one is refused (the server
@@ -21,7 +23,7 @@ func TestSIGHUPReloadsTheConfig(t *testing.T) {
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "yuqing.yaml")
 	os.WriteFile(cfgPath, []byte("log: {level: info}\n"), 0o644)
-	s := startServer(t, filepath.Join(dir, "data"), freeAddr(t), "--config", cfgPath)
+	s := startServer(t, filepath.Join(dir, "data"), freeport.AddrForTest(t), "--config", cfgPath)
 	reloadMetric := func() string {
 		resp, err := http.Get(s.base + "/metrics")
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/yuqing-dev/yuqing/configs"
+	"github.com/yuqing-dev/yuqing/internal/freeport"
 )
 
 // Modes of LoadBench.
@@ -120,7 +121,7 @@ func StartDistributed(ctx context.Context, o SystemOptions) (_ *System, err erro
 	}
 	sys.stops = append(sys.stops, stopRedis)
 
-	idxAddr, err := freeLoopback()
+	idxAddr, err := freeport.Addr()
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +151,7 @@ func StartDistributed(ctx context.Context, o SystemOptions) (_ *System, err erro
 		names, roles[n] = append(names, n), "analyze"
 	}
 	for _, n := range names {
-		addr, err := freeLoopback()
+		addr, err := freeport.Addr()
 		if err != nil {
 			return nil, err
 		}

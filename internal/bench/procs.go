@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/yuqing-dev/yuqing/internal/freeport"
 	"github.com/yuqing-dev/yuqing/internal/probe"
 )
 
@@ -101,7 +102,7 @@ func startRedis(ctx context.Context, dir string) (string, func() error, error) {
 	}
 	var lastErr error
 	for range 3 { // the free port may be taken before redis binds it
-		addr, err := freeLoopback()
+		addr, err := freeport.Addr()
 		if err != nil {
 			return "", nil, err
 		}
@@ -159,15 +160,6 @@ func waitRedis(ctx context.Context, addr string, exited <-chan struct{}) error {
 		}
 	}
 	return fmt.Errorf("redis-server on %s did not answer PING: %v", addr, err)
-}
-
-func freeLoopback() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("finding a free port: %w", err)
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 // tail is the last n lines of a log file, for error messages.

@@ -3,12 +3,13 @@ package testkafka
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/yuqing-dev/yuqing/internal/freeport"
 )
 
 func TestMain(m *testing.M) {
@@ -21,7 +22,7 @@ func TestMain(m *testing.M) {
 // once, and finds a consumer group's committed offset: what a killed
 // broker acknowledged survives it.
 func TestStartProcessKillRestart(t *testing.T) {
-	b := StartProcess(t, t.TempDir(), freePort(t))
+	b := StartProcess(t, t.TempDir(), freeport.ForTest(t))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
@@ -84,13 +85,4 @@ func TestStartProcessKillRestart(t *testing.T) {
 			t.Errorf("record %d read %d times", i, c)
 		}
 	}
-}
-
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yuqing-dev/yuqing/internal/freeport"
 	"github.com/yuqing-dev/yuqing/internal/syncbuf"
 )
 
@@ -104,7 +105,7 @@ func StartServer(t testing.TB) *Server {
 	dir := t.TempDir()
 	var lastErr error
 	for attempt := 1; attempt <= portAttempts; attempt++ {
-		port, err := freePort()
+		port, err := freeport.Port()
 		if err != nil {
 			t.Fatalf("testredis: %v", err)
 		}
@@ -220,20 +221,6 @@ func (s *server) stop() error {
 	_ = s.cmd.Process.Kill()
 	<-s.exited
 	return fmt.Errorf("redis-server on %s ignored SIGTERM for %v and was killed\n--- redis-server output ---\n%s", s.addr, stopTimeout, s.out.String())
-}
-
-// freePort asks the kernel for a free loopback port. Someone else may take
-// it before redis-server binds it; Start retries in that case.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free port: %w", err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	if err := l.Close(); err != nil {
-		return 0, fmt.Errorf("releasing port %d: %w", port, err)
-	}
-	return port, nil
 }
 
 // ping sends an inline PING and expects +PONG.
