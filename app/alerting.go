@@ -616,10 +616,13 @@ func (al *alerting) escalate(ctx context.Context, cfg configs.Config, now time.T
 	return nil
 }
 
-// putRules stores rules sent over the API: each rule of ruleYAML goes to
-// rules_dir/api-<id>.yaml (replacing an earlier PUT of that id), after
-// the whole directory with them has been validated like a reload would;
-// then the rules are reloaded at once.
+// putRules stores rules sent over the API. A rule whose id a file of
+// rules_dir already defines (a shipped rule an analyst tunes) is replaced
+// in that file, the file's other rules and comments kept
+// (rule.ReplaceInFile); any other rule goes to rules_dir/api-<id>.yaml
+// (replacing an earlier PUT of that id). The whole directory as it will
+// be is validated like a reload would before anything is written; then
+// the rules are reloaded at once.
 func (al *alerting) putRules(ctx context.Context, cfg configs.Config, ruleYAML []byte) ([]rule.Rule, error) {
 	opts := ruleOptions(cfg)
 	incoming, err := rule.ParseFile("request", ruleYAML, opts)
@@ -629,37 +632,60 @@ func (al *alerting) putRules(ctx context.Context, cfg configs.Config, ruleYAML [
 	if len(incoming) == 0 {
 		return nil, fmt.Errorf("%w: no rule in the request", api.ErrBadRule)
 	}
+	texts, err := rule.RuleYAML(ruleYAML)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", api.ErrBadRule, err)
+	}
 	if err := os.MkdirAll(cfg.RulesDir, 0o755); err != nil {
 		return nil, err
 	}
+	var dirFiles []string
+	entries, _ := os.ReadDir(cfg.RulesDir)
+	for _, e := range entries {
+		if n := e.Name(); !e.IsDir() && (strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
+			dirFiles = append(dirFiles, filepath.Join(cfg.RulesDir, n))
+		}
+	}
+	definedIn := map[string]string{} // rule id → file name in rules_dir
+	current, _ := rule.LoadFiles(dirFiles, opts)
+	for _, r := range current {
+		definedIn[r.ID] = filepath.Base(r.File)
+	}
+	outs := map[string][]byte{} // file name → new content
+	for _, r := range incoming {
+		name := definedIn[r.ID]
+		if name == "" || name == "api-"+r.ID+".yaml" {
+			data, err := rule.Marshal([]rule.Rule{r})
+			if err != nil {
+				return nil, err
+			}
+			outs["api-"+r.ID+".yaml"] = data
+			continue
+		}
+		data, ok := outs[name]
+		if !ok {
+			if data, err = os.ReadFile(filepath.Join(cfg.RulesDir, name)); err != nil {
+				return nil, fmt.Errorf("reading %s to edit rule %s: %w", name, r.ID, err)
+			}
+		}
+		if outs[name], err = rule.ReplaceInFile(data, r.ID, texts[r.ID]); err != nil {
+			return nil, fmt.Errorf("%w: editing rule %s in %s: %w", api.ErrBadRule, r.ID, name, err)
+		}
+	}
 	// Validate the directory as it will be: its files, minus those this
-	// request replaces, plus the new ones (in a scratch directory).
+	// request rewrites, plus the new versions (in a scratch directory).
 	scratch, err := os.MkdirTemp("", "yuqing-rules-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(scratch)
-	replaced := map[string]bool{}
-	for _, r := range incoming {
-		replaced["api-"+r.ID+".yaml"] = true
-	}
 	var files []string
-	entries, _ := os.ReadDir(cfg.RulesDir)
-	for _, e := range entries {
-		n := e.Name()
-		if e.IsDir() || replaced[n] || !(strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
-			continue
+	for _, f := range dirFiles {
+		if _, rewritten := outs[filepath.Base(f)]; !rewritten {
+			files = append(files, f)
 		}
-		files = append(files, filepath.Join(cfg.RulesDir, n))
 	}
-	outs := map[string][]byte{}
-	for _, r := range incoming {
-		data, err := rule.Marshal([]rule.Rule{r})
-		if err != nil {
-			return nil, err
-		}
-		name := "api-" + r.ID + ".yaml"
-		outs[name] = data
+	for name, data := range outs {
 		p := filepath.Join(scratch, name)
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			return nil, err
@@ -667,7 +693,8 @@ func (al *alerting) putRules(ctx context.Context, cfg configs.Config, ruleYAML [
 		files = append(files, p)
 	}
 	if _, err := rule.LoadFiles(files, opts); err != nil {
-		return nil, fmt.Errorf("%w: %w", api.ErrBadRule, err)
+		// Name the files where they will be, not in the scratch directory.
+		return nil, fmt.Errorf("%w: %s", api.ErrBadRule, strings.ReplaceAll(err.Error(), scratch, cfg.RulesDir))
 	}
 	for name, data := range outs {
 		tmp := filepath.Join(cfg.RulesDir, "."+name+".tmp")

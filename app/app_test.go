@@ -886,7 +886,7 @@ func TestAutoResolve(t *testing.T) {
 // directory, stored and in force at once.
 func TestPutRules(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "a.yaml"), []byte("id: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾'\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "a.yaml"), []byte("# Fires: tuned by the duty team.\nid: fire\nname: 火灾\nseverity: P1\ntype: any\nmatch: '火灾'\n---\nid: flood\nname: 洪水\nseverity: P2\ntype: any\nmatch: '洪水' # keep this one\n"), 0o644)
 	cfg := embeddedConfig(t)
 	cfg.RulesDir = dir
 	cfg.RulesReloadInterval = 0
@@ -903,24 +903,45 @@ func TestPutRules(t *testing.T) {
 		return resp.StatusCode, m
 	}
 	status, m := req("id: quake\nname: 地震\nseverity: P1\ntype: any\nmatch: '地震 AND 级'\n")
-	if status != http.StatusOK || len(m["rules"].([]any)) != 2 {
+	if status != http.StatusOK || len(m["rules"].([]any)) != 3 {
 		t.Fatalf("put: %d %v", status, m)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "api-quake.yaml")); err != nil {
 		t.Fatalf("rule file not stored: %v", err)
 	}
 	for _, bad := range []string{
-		"id: fire\nname: x\nseverity: P1\ntype: any\nmatch: 'x'\n", // duplicates a.yaml's id
-		"id: x\nseverity: P9\ntype: any\nmatch: 'x'\n",             // bad severity
-		"id: y\nseverity: P1\ntype: any\nmatch: '(x'\n",            // bad expression
+		"id: d\nseverity: P1\ntype: any\nmatch: 'x'\n---\nid: d\nseverity: P2\ntype: any\nmatch: 'y'\n", // one id twice
+		"id: x\nseverity: P9\ntype: any\nmatch: 'x'\n",  // bad severity
+		"id: y\nseverity: P1\ntype: any\nmatch: '(x'\n", // bad expression
+		"id: fire\nseverity: P9\ntype: any\nmatch: 'x'\n", // a bad edit of a file's rule
 	} {
 		if status, e := req(bad); status != http.StatusBadRequest {
 			t.Errorf("put %q: %d %v", bad, status, e)
 		}
 	}
 	// Replacing a rule written by the API is allowed.
-	if status, m := req("id: quake\nname: 地震\nseverity: P2\ntype: any\nmatch: '地震'\n"); status != http.StatusOK || len(m["rules"].([]any)) != 2 {
+	if status, m := req("id: quake\nname: 地震\nseverity: P2\ntype: any\nmatch: '地震'\n"); status != http.StatusOK || len(m["rules"].([]any)) != 3 {
 		t.Fatalf("replace: %d %v", status, m)
+	}
+	// Tuning a rule a file defines (a shipped rule) edits it in its file:
+	// no second definition, the file's other rule and comments kept.
+	status, m = req("id: fire\nname: 火灾\nseverity: P2\ntype: any\nmatch: '火灾 AND NOT 演习'\n")
+	if status != http.StatusOK || len(m["rules"].([]any)) != 3 {
+		t.Fatalf("editing a file's rule: %d %v", status, m)
+	}
+	for _, r := range m["rules"].([]any) {
+		if r := r.(map[string]any); r["id"] == "fire" && (r["severity"] != "P2" || r["match"] != "火灾 AND NOT 演习") {
+			t.Errorf("the edit is not in force: %v", r)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "api-fire.yaml")); err == nil {
+		t.Error("the edit went to api-fire.yaml instead of a.yaml")
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "a.yaml"))
+	for _, want := range []string{"# Fires: tuned by the duty team.", "severity: P2", "id: flood", "# keep this one"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("a.yaml lacks %q after the edit:\n%s", want, data)
+		}
 	}
 }
 
