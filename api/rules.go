@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"slices"
 	"time"
 
 	"github.com/segmentio/encoding/json"
@@ -35,6 +37,37 @@ func (s *Server) listRules(w http.ResponseWriter, r *http.Request) {
 		rules = []rule.Rule{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"rules": rules})
+}
+
+// ruleYAML handles GET /api/v1/rules/{id}/yaml: the rule as written in
+// its file, with its comments (what the console's editor opens), or as
+// rule YAML with defaults filled in when the file cannot be read.
+func (s *Server) ruleYAML(w http.ResponseWriter, r *http.Request) {
+	rules, err := s.opts.Rules()
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, CodeNotReady, err.Error())
+		return
+	}
+	id := r.PathValue("id")
+	i := slices.IndexFunc(rules, func(x rule.Rule) bool { return x.ID == id })
+	if i < 0 {
+		writeError(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no rule %q in use", id))
+		return
+	}
+	var text []byte
+	if data, err := os.ReadFile(rules[i].File); err == nil {
+		if texts, err := rule.RuleYAML(data); err == nil {
+			text = texts[id]
+		}
+	}
+	if text == nil {
+		if text, err = rule.Marshal(rules[i : i+1]); err != nil {
+			writeError(w, http.StatusInternalServerError, CodeInternal, err.Error())
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+	w.Write(text)
 }
 
 // putRules handles PUT /api/v1/rules: a body of rule YAML (one rule, a

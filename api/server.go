@@ -256,6 +256,7 @@ func (s *Server) publicRoutes() {
 	}
 	if s.opts.Rules != nil {
 		s.handle("GET /api/v1/rules", auth.PermRulesRead, s.listRules)
+		s.handle("GET /api/v1/rules/{id}/yaml", auth.PermRulesRead, s.ruleYAML)
 	}
 	if s.opts.PutRules != nil {
 		s.handle("PUT /api/v1/rules", auth.PermRulesWrite, s.putRules)

@@ -911,9 +911,9 @@ func TestPutRules(t *testing.T) {
 	}
 	for _, bad := range []string{
 		"id: d\nseverity: P1\ntype: any\nmatch: 'x'\n---\nid: d\nseverity: P2\ntype: any\nmatch: 'y'\n", // one id twice
-		"id: x\nseverity: P9\ntype: any\nmatch: 'x'\n",  // bad severity
-		"id: y\nseverity: P1\ntype: any\nmatch: '(x'\n", // bad expression
-		"id: fire\nseverity: P9\ntype: any\nmatch: 'x'\n", // a bad edit of a file's rule
+		"id: x\nseverity: P9\ntype: any\nmatch: 'x'\n",                                                  // bad severity
+		"id: y\nseverity: P1\ntype: any\nmatch: '(x'\n",                                                 // bad expression
+		"id: fire\nseverity: P9\ntype: any\nmatch: 'x'\n",                                               // a bad edit of a file's rule
 	} {
 		if status, e := req(bad); status != http.StatusBadRequest {
 			t.Errorf("put %q: %d %v", bad, status, e)
@@ -942,6 +942,19 @@ func TestPutRules(t *testing.T) {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("a.yaml lacks %q after the edit:\n%s", want, data)
 		}
+	}
+	// The editor opens a rule as written in its file, comments included.
+	resp, err := http.Get(s.base + "/api/v1/rules/flood/yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if status, text := resp.StatusCode, string(body); status != http.StatusOK || !strings.Contains(text, "# keep this one") || strings.Contains(text, "fire") {
+		t.Errorf("GET flood's YAML: %d %q", status, text)
+	}
+	if status, _ := s.do("GET", "/api/v1/rules/nope/yaml", "", nil); status != http.StatusNotFound {
+		t.Errorf("GET an unknown rule's YAML: %d", status)
 	}
 }
 

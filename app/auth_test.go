@@ -47,6 +47,7 @@ var routePerms = map[string]string{
 	"DELETE /api/v1/silences/{id}":      auth.PermAlertsAct,
 	"GET /api/v1/notifications/dead":    auth.PermAlertsAct,
 	"GET /api/v1/rules":                 auth.PermRulesRead,
+	"GET /api/v1/rules/{id}/yaml":       auth.PermRulesRead,
 	"PUT /api/v1/rules":                 auth.PermRulesWrite,
 	"POST /api/v1/searches":             auth.PermSavedSearches,
 	"GET /api/v1/searches":              auth.PermSavedSearches,

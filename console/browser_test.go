@@ -126,9 +126,11 @@ func TestBrowserAlertsLive(t *testing.T) {
 func TestBrowserRules(t *testing.T) {
 	b := newTab(t)
 	b.open("/rules", `tr[data-rule="fire-hangzhou"]`)
+	// Edit opens the rule as written in its file, its comment included.
 	b.run("edit", chromedp.Click(chromedp.CSS(`tr[data-rule="fire-hangzhou"] button`)))
+	b.waitJS("the rule's YAML", `document.querySelector('#rule-yaml').dataset.loaded === 'fire-hangzhou'`)
 	yaml := b.value("#rule-yaml")
-	if !strings.Contains(yaml, `id: "fire-hangzhou"`) || !strings.Contains(yaml, "match:") {
+	if !strings.Contains(yaml, "# Fires in Hangzhou, tuned by the duty team.") || !strings.Contains(yaml, "id: fire-hangzhou") || !strings.Contains(yaml, "match:") {
 		t.Errorf("editor %q", yaml)
 	}
 	// backtest the shown rule: the two posts of the 杭州 fire are one alert
@@ -149,6 +151,18 @@ func TestBrowserRules(t *testing.T) {
 	body := apiJSON(t, "GET", "/api/v1/rules", "")
 	if strings.Contains(fmt.Sprint(body), "bad-rule") {
 		t.Error("the bad rule was stored")
+	}
+	// Tuning the rule and saving it replaces it where it is defined (a
+	// description only: the other browser tests rely on its behaviour).
+	tuned := strings.Replace(yaml, "severity: P2", "severity: P2\ndescription: 调整后的规则", 1)
+	b.run("save the tuned rule", chromedp.SetValue(chromedp.CSS("#rule-yaml"), tuned), chromedp.Click(chromedp.CSS("#rule-save")))
+	b.waitJS("saved", `document.querySelector('#rule-msg').textContent !== '' || !document.querySelector('#rule-error').hidden`)
+	if !evalJS[bool](b, `document.querySelector('#rule-error').hidden`) {
+		t.Errorf("saving the tuned rule: %q", b.text("#rule-error"))
+	}
+	body = apiJSON(t, "GET", "/api/v1/rules", "")
+	if s := fmt.Sprint(body); !strings.Contains(s, "调整后的规则") || strings.Count(s, "id:fire-hangzhou") != 1 {
+		t.Errorf("after saving: %s", s)
 	}
 }
 

@@ -90,7 +90,8 @@ func needsBrowser() bool {
 	return true
 }
 
-const fireRule = `id: fire-hangzhou
+const fireRule = `# Fires in Hangzhou, tuned by the duty team.
+id: fire-hangzhou
 name: 杭州火灾
 severity: P2
 type: any

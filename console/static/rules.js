@@ -97,10 +97,15 @@
     $('bt-to').value = new Date(+today + 86400e3).toISOString().slice(0, 10); // to is exclusive
     $('bt-from').value = new Date(today - 7 * 86400e3).toISOString().slice(0, 10);
     $('rule-yaml').value = TEMPLATE;
-    $('rules').addEventListener('click', (ev) => {
+    // Edit opens the rule as written in its file, comments included;
+    // saving replaces it there (PUT /api/v1/rules).
+    $('rules').addEventListener('click', async (ev) => {
       const i = ev.target.dataset && ev.target.dataset.edit;
       if (i === undefined) return;
-      $('rule-yaml').value = toYAML(rules[Number(i)]);
+      const ru = rules[Number(i)];
+      const r = await api('GET', '/api/v1/rules/' + encodeURIComponent(ru.id) + '/yaml');
+      $('rule-yaml').value = r.ok && r.data && typeof r.data.raw === 'string' ? r.data.raw : toYAML(ru);
+      $('rule-yaml').dataset.loaded = ru.id;
       $('rule-yaml').focus();
     });
     $('rule-new').addEventListener('click', () => { $('rule-yaml').value = TEMPLATE; });
