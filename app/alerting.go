@@ -697,12 +697,14 @@ func (al *alerting) putRules(ctx context.Context, cfg configs.Config, ruleYAML [
 		return nil, fmt.Errorf("%w: %s", api.ErrBadRule, strings.ReplaceAll(err.Error(), scratch, cfg.RulesDir))
 	}
 	for name, data := range outs {
+		// A read-only rules_dir (a Kubernetes ConfigMap) fails here, before
+		// anything changed, with the path in the message.
 		tmp := filepath.Join(cfg.RulesDir, "."+name+".tmp")
 		if err := os.WriteFile(tmp, data, 0o644); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("storing rule file %s (rules are managed where rules_dir comes from when it is read-only): %w", name, err)
 		}
 		if err := os.Rename(tmp, filepath.Join(cfg.RulesDir, name)); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("storing rule file %s: %w", name, err)
 		}
 	}
 	al.reloadRules(ctx, cfg, "PUT /api/v1/rules")
