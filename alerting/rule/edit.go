@@ -28,10 +28,7 @@ func ReplaceInFile(data []byte, id string, replacement []byte) ([]byte, error) {
 	}
 	found := false
 	for _, doc := range docs {
-		root := doc
-		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-			root = root.Content[0]
-		}
+		root := docRoot(doc)
 		switch {
 		case root.Kind == yaml.MappingNode && idOf(root) == id:
 			keepHeadComment(repl, root)
@@ -101,10 +98,7 @@ func oneMapping(data []byte) (*yaml.Node, error) {
 	}
 	var found []*yaml.Node
 	for _, doc := range docs {
-		root := doc
-		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-			root = root.Content[0]
-		}
+		root := docRoot(doc)
 		switch root.Kind {
 		case yaml.MappingNode:
 			found = append(found, root)
@@ -145,10 +139,7 @@ func RuleYAML(data []byte) (map[string][]byte, error) {
 		return nil
 	}
 	for _, doc := range docs {
-		root := doc
-		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-			root = root.Content[0]
-		}
+		root := docRoot(doc)
 		items := []*yaml.Node{root}
 		if root.Kind == yaml.SequenceNode {
 			items = root.Content
@@ -172,4 +163,12 @@ func idOf(n *yaml.Node) string {
 		}
 	}
 	return ""
+}
+
+// docRoot is the node a YAML document holds.
+func docRoot(doc *yaml.Node) *yaml.Node {
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		return doc.Content[0]
+	}
+	return doc
 }
