@@ -639,12 +639,9 @@ func (al *alerting) putRules(ctx context.Context, cfg configs.Config, ruleYAML [
 	if err := os.MkdirAll(cfg.RulesDir, 0o755); err != nil {
 		return nil, err
 	}
-	var dirFiles []string
-	entries, _ := os.ReadDir(cfg.RulesDir)
-	for _, e := range entries {
-		if n := e.Name(); !e.IsDir() && (strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
-			dirFiles = append(dirFiles, filepath.Join(cfg.RulesDir, n))
-		}
+	dirFiles, err := rule.DirFiles(cfg.RulesDir)
+	if err != nil {
+		return nil, err
 	}
 	definedIn := map[string]string{} // rule id → file name in rules_dir
 	current, _ := rule.LoadFiles(dirFiles, opts)

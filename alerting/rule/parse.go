@@ -54,9 +54,18 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// LoadDir reads every *.yaml and *.yml file directly in dir (not in
-// subdirectories), in name order, like LoadFiles.
+// LoadDir reads every rule file of dir (DirFiles) like LoadFiles.
 func LoadDir(dir string, o Options) ([]Rule, error) {
+	names, err := DirFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	return LoadFiles(names, o)
+}
+
+// DirFiles lists the rule files of dir: every *.yaml and *.yml file
+// directly in it (not in subdirectories), in name order.
+func DirFiles(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("reading rules directory: %w", err)
@@ -67,7 +76,7 @@ func LoadDir(dir string, o Options) ([]Rule, error) {
 			names = append(names, filepath.Join(dir, e.Name()))
 		}
 	}
-	return LoadFiles(names, o)
+	return names, nil
 }
 
 // LoadFiles reads the rule files in the order given. Rule ids must be
