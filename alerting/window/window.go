@@ -202,10 +202,7 @@ func (e *Evaluator) once(ctx context.Context, name string, ttl time.Duration) (b
 		return false, err
 	}
 	e.mu.Lock()
-	if len(e.claimed) >= maxMarked {
-		clear(e.claimed)
-	}
-	e.claimed[name] = now.Add(ttl)
+	putCapped(e.claimed, name, now.Add(ttl))
 	e.mu.Unlock()
 	return ok, nil
 }
@@ -272,8 +269,14 @@ func (e *Evaluator) cached(key string) (mark, bool) {
 func (e *Evaluator) remember(key string, m mark) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if len(e.marked) >= maxMarked {
-		clear(e.marked)
+	putCapped(e.marked, key, m)
+}
+
+// putCapped stores v under k in m, clearing m first when it holds
+// maxMarked entries.
+func putCapped[V any](m map[string]V, k string, v V) {
+	if len(m) >= maxMarked {
+		clear(m)
 	}
-	e.marked[key] = m
+	m[k] = v
 }
